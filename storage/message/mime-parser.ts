@@ -1,0 +1,244 @@
+// Streaming MIME structure parser.
+//
+// Design: the message is read once as lines of its CRLF-normalized form (line-reader.ts). A
+// stack holds the open nodes from the root down to the part now receiving lines; each is either
+// reading its header or its body. Every line starting with "--" is checked against the
+// boundaries of the open multiparts, innermost first, also while a header is being read (as
+// Dovecot does), so a missing closing boundary or a truncated part never swallows its parent.
+// A boundary line closes every node above its multipart; the CRLF before it belongs to the
+// boundary (RFC 2046 §5.1.1), so those bodies end 2 bytes before the line. Line counts come
+// from global line numbers: a body from line a to the boundary on line b holds b-a-1 CRLFs.
+// Only header bytes (capped) and the boundary stack are kept; body bytes are never stored.
+//
+// Degradations (never thrown): a multipart without a usable boundary is text/plain us-ascii; an
+// unparsable Content-Type is text/plain us-ascii; a message/rfc822 part with a base64 or
+// quoted-printable encoding is a leaf without `message`; a header without its blank line ends
+// at the end of input (or at a boundary line) with an empty body.
+
+import { buildEnvelope } from './envelope.js';
+import { readContentFields } from './content-headers.js';
+import { parseHeader } from './header.js';
+import { LineReader } from './line-reader.js';
+import type { Line } from './line-reader.js';
+import type { Envelope, MimeNode } from './types.js';
+
+/** Limits of the structure parser; every one is the caller's configuration value. */
+export interface MimeParseLimits {
+  /** Header bytes kept per part for parsing; the rest of a huge header is counted, not kept. */
+  maxHeaderBytes?: number;
+  /** Bytes of one line kept (boundaries and header lines longer than this are cut). */
+  maxLineBytes?: number;
+  /** Deepest nesting of multiparts/messages honoured; deeper parts are leaves. */
+  maxDepth?: number;
+}
+
+/** Callbacks into the bodies of leaf parts (used by search text extraction). */
+export interface LeafHooks {
+  /** A leaf part's header is done; return false to get no lines for it. */
+  start(node: MimeNode): boolean;
+  /** One body line (content without line end) of the current leaf. */
+  line(node: MimeNode, prefix: Buffer, terminated: boolean): void;
+  /** The leaf ended. */
+  end(node: MimeNode): void;
+}
+
+export const DEFAULT_MIME_LIMITS: Required<MimeParseLimits> = {
+  maxHeaderBytes: 1024 * 1024,
+  maxLineBytes: 64 * 1024,
+  maxDepth: 100,
+};
+
+interface OpenNode {
+  node: MimeNode;
+  inHeader: boolean;
+  headerChunks: Buffer[];
+  headerKept: number;
+  /** Global line number of the first body line. */
+  bodyLine: number;
+  /** "--" + boundary, for a multipart whose boundary is still live. */
+  boundary: Buffer | null;
+  childCount: number;
+  isDigest: boolean;
+  /** For an embedded or top-level message root: where to store its envelope. */
+  envelopeSink: ((env: Envelope) => void) | null;
+  /** Leaf whose lines go to the hooks. */
+  hooked: boolean;
+  depth: number;
+}
+
+const CRLF = Buffer.from('\r\n');
+const DASH = 0x2d;
+
+function newNode(partPath: number[], headerStart: number): MimeNode {
+  return {
+    partPath,
+    headerStart,
+    headerEnd: headerStart,
+    bodyStart: headerStart,
+    bodyEnd: headerStart,
+    contentType: { type: 'text', subtype: 'plain', params: { charset: 'us-ascii' } },
+    contentId: null,
+    contentDescription: null,
+    contentTransferEncoding: '7bit',
+    contentDisposition: null,
+    contentLanguage: null,
+    contentLocation: null,
+    contentMd5: null,
+    bodySize: 0,
+    bodyLines: 0,
+    children: [],
+  };
+}
+
+/** Incremental parser: feed raw chunks with push(), then finish() for the tree. */
+export class MimeStructureParser {
+  private readonly reader: LineReader;
+  private readonly stack: OpenNode[] = [];
+  private readonly limits: Required<MimeParseLimits>;
+  private lineNo = 0;
+  private readonly root: MimeNode;
+  private envelope: Envelope | null = null;
+
+  constructor(
+    limits: MimeParseLimits = {},
+    private readonly hooks: LeafHooks | null = null,
+    keepLineBytes?: number,
+  ) {
+    this.limits = { ...DEFAULT_MIME_LIMITS, ...limits };
+    this.reader = new LineReader((line) => this.onLine(line), Math.max(keepLineBytes ?? 0, this.limits.maxLineBytes));
+    this.root = newNode([], 0);
+    this.stack.push(this.open(this.root, 0, false, (env) => (this.envelope = env)));
+  }
+
+  push(chunk: Buffer): void {
+    this.reader.push(chunk);
+  }
+
+  /** Ends the input and returns the tree, the top envelope, size and line count. */
+  finish(): { root: MimeNode; envelope: Envelope; size: number; lines: number } {
+    this.reader.end();
+    const size = this.reader.size;
+    const lines = this.reader.lines;
+    while (this.stack.length > 0) {
+      const top = this.stack[this.stack.length - 1];
+      if (top.inHeader) this.endHeader(top, size, lines);
+      this.closeTop(size, lines);
+    }
+    return { root: this.root, envelope: this.envelope ?? buildEnvelope([]), size, lines };
+  }
+
+  private open(node: MimeNode, depth: number, isDigest: boolean, envelopeSink: OpenNode['envelopeSink']): OpenNode {
+    return {
+      node,
+      inHeader: true,
+      headerChunks: [],
+      headerKept: 0,
+      bodyLine: 0,
+      boundary: null,
+      childCount: 0,
+      isDigest,
+      envelopeSink,
+      hooked: false,
+      depth,
+    };
+  }
+
+  private onLine(line: Line): void {
+    const lineNo = this.lineNo;
+    if (line.terminated) this.lineNo++;
+    if (line.prefix.length >= 2 && line.prefix[0] === DASH && line.prefix[1] === DASH && this.tryBoundary(line, lineNo)) return;
+    const top = this.stack[this.stack.length - 1];
+    if (top.inHeader) {
+      if (line.length === 0 && line.terminated) {
+        this.endHeader(top, line.start + 2, lineNo + 1);
+        return;
+      }
+      const max = this.limits.maxHeaderBytes;
+      if (top.headerKept < max) {
+        const piece = line.prefix.subarray(0, max - top.headerKept);
+        top.headerChunks.push(Buffer.from(piece), CRLF);
+        top.headerKept += piece.length + 2;
+      }
+      return;
+    }
+    if (top.hooked && this.hooks) this.hooks.line(top.node, line.prefix, line.terminated);
+  }
+
+  /** Checks a "--" line against live boundaries, innermost first; handles it when it matches. */
+  private tryBoundary(line: Line, lineNo: number): boolean {
+    for (let i = this.stack.length - 1; i >= 0; i--) {
+      const b = this.stack[i].boundary;
+      if (b === null || line.prefix.length < b.length) continue;
+      if (line.prefix.compare(b, 0, b.length, 0, b.length) !== 0) continue;
+      const isClose = line.prefix.length >= b.length + 2 && line.prefix[b.length] === DASH && line.prefix[b.length + 1] === DASH;
+      const end = Math.max(0, line.start - 2);
+      while (this.stack.length - 1 > i) {
+        const top = this.stack[this.stack.length - 1];
+        if (top.inHeader) this.endHeader(top, line.start, lineNo);
+        this.closeTop(end, lineNo - 1);
+      }
+      const multipart = this.stack[i];
+      if (isClose) {
+        multipart.boundary = null;
+        return true;
+      }
+      const childStart = line.start + line.length + (line.terminated ? 2 : 0);
+      multipart.childCount++;
+      const child = newNode([...multipart.node.partPath, multipart.childCount], childStart);
+      multipart.node.children.push(child);
+      this.stack.push(this.open(child, multipart.depth + 1, multipart.isDigest, null));
+      return true;
+    }
+    return false;
+  }
+
+  /** The header of `open` ends at `bodyStart`; the body starts on global line `bodyLine`. */
+  private endHeader(open: OpenNode, bodyStart: number, bodyLine: number): void {
+    const node = open.node;
+    open.inHeader = false;
+    node.headerEnd = bodyStart;
+    node.bodyStart = bodyStart;
+    open.bodyLine = bodyLine;
+    const fields = parseHeader(Buffer.concat(open.headerChunks));
+    open.headerChunks = [];
+    const content = readContentFields(fields, open.isDigest);
+    node.contentType = content.contentType;
+    node.contentId = content.contentId;
+    node.contentDescription = content.contentDescription;
+    node.contentTransferEncoding = content.contentTransferEncoding;
+    node.contentDisposition = content.contentDisposition;
+    node.contentLanguage = content.contentLanguage;
+    node.contentLocation = content.contentLocation;
+    node.contentMd5 = content.contentMd5;
+    if (open.envelopeSink) open.envelopeSink(buildEnvelope(fields));
+    const { type, subtype, params } = node.contentType;
+    const canNest = open.depth < this.limits.maxDepth;
+    if (type === 'multipart') {
+      const boundary = params.boundary;
+      if (boundary !== undefined && boundary.length > 0 && canNest) {
+        open.boundary = Buffer.from('--' + boundary, 'latin1');
+        open.isDigest = subtype === 'digest';
+        return;
+      }
+      node.contentType = { type: 'text', subtype: 'plain', params: { charset: 'us-ascii' } };
+    } else if (type === 'message' && subtype === 'rfc822' && canNest && ['7bit', '8bit', 'binary'].includes(node.contentTransferEncoding)) {
+      const inner = newNode(node.partPath, bodyStart);
+      const holder: { envelope: Envelope; root: MimeNode } = { envelope: buildEnvelope([]), root: inner };
+      node.message = holder;
+      this.stack.push(this.open(inner, open.depth + 1, false, (env) => (holder.envelope = env)));
+      return;
+    }
+    if (this.hooks && this.hooks.start(node)) open.hooked = true;
+  }
+
+  /** Pops the top node, its body ending at `end` with `lastLine` the global number after its last CRLF. */
+  private closeTop(end: number, lastLine: number): void {
+    const open = this.stack.pop();
+    if (!open) return;
+    const node = open.node;
+    node.bodyEnd = Math.max(node.bodyStart, end);
+    node.bodySize = node.bodyEnd - node.bodyStart;
+    node.bodyLines = Math.max(0, lastLine - open.bodyLine);
+    if (open.hooked && this.hooks) this.hooks.end(node);
+  }
+}
