@@ -3,10 +3,9 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { Writable } from 'node:stream';
-import { pino } from 'pino';
 import { PasswdFile, parsePasswdFile } from '../../../../src/auth/passwd-file.js';
 import { StartupError } from '../../../../src/errors.js';
+import { memoryLogger } from './tools.js';
 
 let dir: string;
 beforeEach(async () => {
@@ -17,18 +16,6 @@ afterEach(async () => {
 });
 
 const defaultHome = (u: string): string => `/srv/mail/${u}`;
-
-/** A logger that keeps its JSON lines, to check what was reported. */
-function memoryLogger(): { logger: ReturnType<typeof pino>; lines: () => Array<Record<string, unknown>> } {
-  const chunks: string[] = [];
-  const sink = new Writable({
-    write(chunk: Buffer, _enc, cb) {
-      chunks.push(chunk.toString());
-      cb();
-    },
-  });
-  return { logger: pino({ level: 'debug' }, sink), lines: () => chunks.join('').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>) };
-}
 
 test('parses all fields of a full line', () => {
   const { entries, errors } = parsePasswdFile(

@@ -1,5 +1,7 @@
 // Helpers for the auth tests: run the real reference implementations (doveadm, mkpasswd).
 import { spawnSync } from 'node:child_process';
+import { Writable } from 'node:stream';
+import { createLogger, type Logger } from '../../../../src/log.js';
 
 /** Run a reference tool; fails the test with a clear message when the tool is missing. */
 export function runTool(cmd: string, args: string[]): { status: number; stdout: string; stderr: string } {
@@ -41,4 +43,24 @@ export function mkpasswd(method: string, password: string, rounds?: number): str
   if (r.error) throw new Error(`mkpasswd is not installed (Debian: whois); the auth tests need it`);
   if (r.status !== 0) throw new Error(`mkpasswd -m ${method} failed: ${r.stderr}`);
   return r.stdout.trim();
+}
+
+/** A project logger that keeps its JSON lines, to check what was reported. */
+export function memoryLogger(): { logger: Logger; lines: () => Array<Record<string, unknown>> } {
+  const chunks: string[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _enc, cb) {
+      chunks.push(chunk.toString());
+      cb();
+    },
+  });
+  return {
+    logger: createLogger({ level: 'debug', format: 'json' }, sink),
+    lines: () =>
+      chunks
+        .join('')
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as Record<string, unknown>),
+  };
 }
