@@ -35,6 +35,77 @@ export function parseParamValue(raw: string): { value: string; params: Record<st
   }
 }
 
+/** Splits `value; a=b; c="d"` into raw (unquoted) parameters, names lowercased, in order. */
+function rawParams(raw: string): [string, string][] {
+  const out: [string, string][] = [];
+  let i = raw.indexOf(';');
+  while (i !== -1 && i < raw.length) {
+    i++;
+    const eq = raw.indexOf('=', i);
+    const semi = raw.indexOf(';', i);
+    if (eq === -1 || (semi !== -1 && semi < eq)) {
+      i = semi;
+      continue;
+    }
+    const name = raw.slice(i, eq).trim().toLowerCase();
+    let j = eq + 1;
+    while (raw[j] === ' ' || raw[j] === '\t') j++;
+    let value = '';
+    if (raw[j] === '"') {
+      j++;
+      while (j < raw.length && raw[j] !== '"') {
+        if (raw[j] === '\\' && j + 1 < raw.length) j++;
+        value += raw[j];
+        j++;
+      }
+      const next = raw.indexOf(';', j);
+      i = next;
+    } else {
+      const next = raw.indexOf(';', j);
+      value = raw.slice(j, next === -1 ? raw.length : next).trim();
+      i = next;
+    }
+    if (name.length > 0) out.push([name, value]);
+  }
+  return out;
+}
+
+/**
+ * The 7-bit wire form of parameters using RFC 2231 (continuations joined, extended values kept
+ * encoded, name with a trailing `*` when any segment was extended), or undefined when the
+ * header uses no RFC 2231 syntax.
+ */
+export function wireParams(raw: string): Record<string, string> | undefined {
+  const params = rawParams(unfold(raw));
+  if (!params.some(([name]) => name.includes('*'))) return undefined;
+  // Dovecot lists the plain parameters first, then the joined RFC 2231 ones in order of appearance.
+  const out: Record<string, string> = {};
+  const joined = new Map<string, { extended: boolean; segments: [number, string][] }>();
+  for (const [name, value] of params) {
+    const m = /^(.*?)\*(?:(\d+)(\*)?)?$/.exec(name);
+    if (!m) {
+      if (!(name in out)) out[name] = value;
+      continue;
+    }
+    let entry = joined.get(m[1]);
+    if (!entry) {
+      entry = { extended: false, segments: [] };
+      joined.set(m[1], entry);
+    }
+    entry.extended ||= m[2] === undefined || m[3] === '*';
+    entry.segments.push([m[2] === undefined ? 0 : Number(m[2]), value]);
+  }
+  for (const [name, entry] of joined) {
+    delete out[name];
+    const text = entry.segments
+      .sort((a, b) => a[0] - b[0])
+      .map((seg) => seg[1])
+      .join('');
+    out[entry.extended ? `${name}*` : name] = text;
+  }
+  return out;
+}
+
 function textPlain(): ContentType {
   return { type: 'text', subtype: 'plain', params: { charset: 'us-ascii' } };
 }
@@ -63,6 +134,11 @@ export function readContentFields(fields: readonly HeaderField[], inDigest: bool
       contentType = { type, subtype, params };
       explicitType = true;
       if (type === 'text' && params.charset === undefined) params.charset = 'us-ascii';
+      const wire = wireParams(ct.value);
+      if (wire) {
+        if (type === 'text' && wire.charset === undefined) wire.charset = 'us-ascii';
+        contentType.wireParams = wire;
+      }
     } else {
       contentType = textPlain();
     }
@@ -73,7 +149,11 @@ export function readContentFields(fields: readonly HeaderField[], inDigest: bool
   const cd = findField(fields, 'content-disposition');
   if (cd) {
     const { value, params } = parseParamValue(cd.value);
-    if (value.length > 0) contentDisposition = { type: value.toLowerCase(), params };
+    if (value.length > 0) {
+      contentDisposition = { type: value.toLowerCase(), params };
+      const wire = wireParams(cd.value);
+      if (wire) contentDisposition.wireParams = wire;
+    }
   }
   const lang = optional(fields, 'content-language');
   const languages = lang === null ? null : lang.split(/[\s,]+/).filter((l) => l.length > 0);

@@ -5,9 +5,10 @@ import { parseAddressList } from './address.js';
 import { findField, unfold } from './header.js';
 import type { Address, Envelope, HeaderField } from './types.js';
 
+/** Unfolded value without its leading whitespace; trailing whitespace is kept as Dovecot does. */
 function text(fields: readonly HeaderField[], name: string): string | null {
   const f = findField(fields, name);
-  return f ? unfold(f.value) : null;
+  return f ? f.value.replace(/\r?\n(?=[ \t])/g, '').replace(/^[ \t]+/, '') : null;
 }
 
 function addresses(fields: readonly HeaderField[], name: string): Address[] | null {

@@ -10,17 +10,19 @@
 // from global line numbers: a body from line a to the boundary on line b holds b-a-1 CRLFs.
 // Only header bytes (capped) and the boundary stack are kept; body bytes are never stored.
 //
-// Degradations (never thrown): a multipart without a usable boundary is text/plain us-ascii; an
-// unparsable Content-Type is text/plain us-ascii; a message/rfc822 part with a base64 or
-// quoted-printable encoding is a leaf without `message`; a header without its blank line ends
-// at the end of input (or at a boundary line) with an empty body.
+// Degradations (never thrown), matching Dovecot 2.3: a multipart without a usable boundary (or
+// whose boundary never appears) keeps its type, its body is all preamble, and it gets one empty
+// text/plain child at its end, so every multipart has at least one part; an unparsable
+// Content-Type is text/plain us-ascii; a message/rfc822 body is parsed as a message whatever its
+// transfer encoding (a base64 body becomes a header without blank line); a header without its
+// blank line ends at the end of input (or at a boundary line) with an empty body.
 
 import { buildEnvelope } from './envelope.js';
 import { readContentFields } from './content-headers.js';
 import { parseHeader } from './header.js';
 import { LineReader } from './line-reader.js';
 import type { Line } from './line-reader.js';
-import type { Envelope, MimeNode } from './types.js';
+import type { Envelope, HeaderField, MimeNode } from './types.js';
 
 /** Limits of the structure parser; every one is the caller's configuration value. */
 export interface MimeParseLimits {
@@ -40,6 +42,8 @@ export interface LeafHooks {
   line(node: MimeNode, prefix: Buffer, terminated: boolean): void;
   /** The leaf ended. */
   end(node: MimeNode): void;
+  /** Optional: every part's header fields once parsed (header bytes of that part, capped). */
+  header?(node: MimeNode, fields: HeaderField[], isMessageHeader: boolean): void;
 }
 
 export const DEFAULT_MIME_LIMITS: Required<MimeParseLimits> = {
@@ -211,6 +215,7 @@ export class MimeStructureParser {
     node.contentLocation = content.contentLocation;
     node.contentMd5 = content.contentMd5;
     if (open.envelopeSink) open.envelopeSink(buildEnvelope(fields));
+    if (this.hooks?.header) this.hooks.header(node, fields, open.envelopeSink !== null);
     const { type, subtype, params } = node.contentType;
     const canNest = open.depth < this.limits.maxDepth;
     if (type === 'multipart') {
@@ -218,10 +223,10 @@ export class MimeStructureParser {
       if (boundary !== undefined && boundary.length > 0 && canNest) {
         open.boundary = Buffer.from('--' + boundary, 'latin1');
         open.isDigest = subtype === 'digest';
-        return;
       }
-      node.contentType = { type: 'text', subtype: 'plain', params: { charset: 'us-ascii' } };
-    } else if (type === 'message' && subtype === 'rfc822' && canNest && ['7bit', '8bit', 'binary'].includes(node.contentTransferEncoding)) {
+      return;
+    }
+    if (type === 'message' && subtype === 'rfc822' && canNest) {
       const inner = newNode(node.partPath, bodyStart);
       const holder: { envelope: Envelope; root: MimeNode } = { envelope: buildEnvelope([]), root: inner };
       node.message = holder;
@@ -239,6 +244,11 @@ export class MimeStructureParser {
     node.bodyEnd = Math.max(node.bodyStart, end);
     node.bodySize = node.bodyEnd - node.bodyStart;
     node.bodyLines = Math.max(0, lastLine - open.bodyLine);
+    if (node.contentType.type === 'multipart' && node.children.length === 0) {
+      // No usable boundary, or none ever seen: like Dovecot, one empty text/plain part at the end.
+      const empty = newNode([...node.partPath, 1], node.bodyEnd);
+      node.children.push(empty);
+    }
     if (open.hooked && this.hooks) this.hooks.end(node);
   }
 }

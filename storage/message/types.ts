@@ -16,17 +16,27 @@
 // - a non-multipart root (top-level or embedded at P) has no children: the IMAP layer maps
 //   section "1" (resp. "P.1") to that node's body.
 
-/** Content-Type value: lowercase type/subtype, lowercase parameter names, decoded values. */
+/**
+ * Content-Type value: lowercase type/subtype, lowercase parameter names, values with RFC 2231
+ * continuations joined and charsets decoded.
+ */
 export interface ContentType {
   type: string;
   subtype: string;
   params: Record<string, string>;
+  /**
+   * Only when RFC 2231 syntax was undone: the parameters in 7-bit wire form as Dovecot sends
+   * them in BODYSTRUCTURE (continuations joined, extended values still `charset'lang'%XX`
+   * encoded under a name ending in `*`). The IMAP layer sends `wireParams ?? params`.
+   */
+  wireParams?: Record<string, string>;
 }
 
-/** Content-Disposition value: lowercase type and parameter names, decoded values. */
+/** Content-Disposition value: lowercase type and parameter names, decoded values (see ContentType). */
 export interface ContentDisposition {
   type: string;
   params: Record<string, string>;
+  wireParams?: Record<string, string>;
 }
 
 /**
@@ -82,8 +92,9 @@ export interface MimeNode {
   bodySize: number;
   /** Number of CRLF line ends in the body; meaningful for text/* and message/rfc822. */
   bodyLines: number;
+  /** Parts of a multipart, never empty for one (see mime-parser.ts); empty for other types. */
   children: MimeNode[];
-  /** For a message/rfc822 part (7bit/8bit/binary encoded): the embedded message. */
+  /** For a message/rfc822 part: the embedded message (parsed whatever the transfer encoding, as Dovecot does). */
   message?: { envelope: Envelope; root: MimeNode };
 }
 
