@@ -21,6 +21,12 @@ export class Pop3LineParser {
     this.buf = this.buf.length === 0 ? chunk : Buffer.concat([this.buf, chunk]);
   }
 
+  /** Forget everything received so far (after STLS, pipelined cleartext must not be run). */
+  reset(): void {
+    this.buf = Buffer.alloc(0);
+    this.discarding = false;
+  }
+
   /** Bytes received but not yet returned as lines. */
   get pending(): number {
     return this.buf.length;
