@@ -27,6 +27,8 @@ export interface CryptPoolOptions {
   size?: number;
   /** Jobs allowed to wait for a free worker before new ones are refused (default 1000). */
   maxQueue?: number;
+  /** Starts one worker (default: the crypt-worker module); replaceable to test worker failures. */
+  createWorker?: () => Worker;
 }
 
 type Job = { req: CryptRequest; resolve: (v: string | boolean) => void; reject: (e: Error) => void };
@@ -36,7 +38,8 @@ interface Slot {
   job: Job | null;
 }
 
-function createWorker(): Worker {
+/** Start a crypt worker thread. */
+export function createCryptWorker(): Worker {
   // Under tsx (tests, `npm start`) this module is a .ts file; a worker does not inherit tsx's
   // loader hooks, so a tiny bootstrap registers them before importing the .ts entry.
   const isTs = import.meta.url.endsWith('.ts');
@@ -51,6 +54,7 @@ function createWorker(): Worker {
 export class CryptPool {
   private readonly size: number;
   private readonly maxQueue: number;
+  private readonly createWorker: () => Worker;
   private readonly slots: Slot[] = [];
   private readonly queue: Job[] = [];
   private nextId = 1;
@@ -59,6 +63,7 @@ export class CryptPool {
   constructor(options: CryptPoolOptions = {}) {
     this.size = Math.max(1, options.size ?? Math.min(4, os.availableParallelism() - 1));
     this.maxQueue = options.maxQueue ?? 1000;
+    this.createWorker = options.createWorker ?? createCryptWorker;
   }
 
   /** Verify a password against a crypt string (`$1$`, `$5$`, `$6$`, `$2a$`/`$2b$`/`$2y$`). */
@@ -94,7 +99,7 @@ export class CryptPool {
   private freeSlot(): Slot | undefined {
     const idle = this.slots.find((s) => s.job === null);
     if (idle || this.slots.length >= this.size) return idle;
-    const slot: Slot = { worker: createWorker(), job: null };
+    const slot: Slot = { worker: this.createWorker(), job: null };
     slot.worker.unref();
     slot.worker.on('message', (reply: CryptReply) => this.onReply(slot, reply));
     slot.worker.on('error', (err) => this.onDeath(slot, err));

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { CryptBusyError, CryptPool } from '../../../../src/auth/crypt-pool.js';
+import { Worker } from 'node:worker_threads';
+import { CryptBusyError, CryptPool, createCryptWorker } from '../../../../src/auth/crypt-pool.js';
 import { cryptKind } from '../../../../src/auth/crypt-sync.js';
 import { md5Crypt } from '../../../../src/auth/md5-crypt.js';
 import { mkpasswd } from './tools.js';
@@ -65,5 +66,29 @@ test('md5Crypt reproduces libxcrypt MD5-crypt for short, long, empty and non-ASC
     const ref = mkpasswd('md5crypt', pw);
     assert.equal(md5Crypt(pw, ref), ref);
     assert.notEqual(md5Crypt(`${pw}x`, ref), ref);
+  }
+});
+
+test('a worker that dies fails its job only; the next job runs on a fresh worker', async () => {
+  let started = 0;
+  const pool = new CryptPool({
+    size: 1,
+    createWorker: () => {
+      started++;
+      // The first worker crashes on its first job; later ones are real crypt workers.
+      if (started === 1) return new Worker("require('node:worker_threads').parentPort.on('message', () => process.exit(7));", { eval: true });
+      return createCryptWorker();
+    },
+  });
+  try {
+    const h = mkpasswd('sha-256', 'pw');
+    const lost = assert.rejects(pool.verify(h, 'pw'), /exited with code 7/);
+    const queued = pool.verify(h, 'pw');
+    await lost;
+    assert.equal(await queued, true);
+    assert.equal(await pool.verify(h, 'nope'), false);
+    assert.equal(started, 2);
+  } finally {
+    await pool.close();
   }
 });
