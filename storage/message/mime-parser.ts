@@ -40,8 +40,8 @@ export interface LeafHooks {
   start(node: MimeNode): boolean;
   /** One body line (content without line end) of the current leaf. */
   line(node: MimeNode, prefix: Buffer, terminated: boolean): void;
-  /** The leaf ended. */
-  end(node: MimeNode): void;
+  /** The leaf ended, at a boundary line or at the end of input. */
+  end(node: MimeNode, atBoundary: boolean): void;
   /** Optional: every part's header fields once parsed (header bytes of that part, capped). */
   header?(node: MimeNode, fields: HeaderField[], isMessageHeader: boolean): void;
 }
@@ -179,7 +179,7 @@ export class MimeStructureParser {
       while (this.stack.length - 1 > i) {
         const top = this.stack[this.stack.length - 1];
         if (top.inHeader) this.endHeader(top, line.start, lineNo);
-        this.closeTop(end, lineNo - 1);
+        this.closeTop(end, lineNo - 1, true);
       }
       const multipart = this.stack[i];
       if (isClose) {
@@ -237,7 +237,7 @@ export class MimeStructureParser {
   }
 
   /** Pops the top node, its body ending at `end` with `lastLine` the global number after its last CRLF. */
-  private closeTop(end: number, lastLine: number): void {
+  private closeTop(end: number, lastLine: number, atBoundary = false): void {
     const open = this.stack.pop();
     if (!open) return;
     const node = open.node;
@@ -249,6 +249,6 @@ export class MimeStructureParser {
       const empty = newNode([...node.partPath, 1], node.bodyEnd);
       node.children.push(empty);
     }
-    if (open.hooked && this.hooks) this.hooks.end(node);
+    if (open.hooked && this.hooks) this.hooks.end(node, atBoundary);
   }
 }

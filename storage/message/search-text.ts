@@ -45,6 +45,8 @@ export function decodeTextBody(raw: Buffer, transferEncoding: string, charsetNam
   }
 }
 
+const CRLF = Buffer.from('\r\n');
+
 const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ' };
 
 /** Turns HTML into plain text: drops scripts, styles, comments and tags, decodes entities. */
@@ -72,6 +74,7 @@ export async function extractSearchText(source: AsyncIterable<Buffer> | Buffer, 
   let topHeaderSeen = false;
   const texts: string[] = [];
   let pieces: Buffer[] = [];
+  let pendingEol = false;
 
   const parser = new MimeStructureParser(
     opts,
@@ -83,11 +86,19 @@ export async function extractSearchText(source: AsyncIterable<Buffer> | Buffer, 
       },
       start(node: MimeNode) {
         pieces = [];
+        pendingEol = false;
         if (node.contentType.type !== 'text') return false;
         if (budget === 0) truncated = true;
         return budget > 0;
       },
       line(_node, prefix, terminated) {
+        // The line end is added only when another line follows: the CRLF before a boundary
+        // belongs to the boundary, not to the text.
+        if (pendingEol && budget >= 2) {
+          pieces.push(CRLF);
+          budget -= 2;
+        }
+        pendingEol = false;
         if (budget === 0) {
           truncated = true;
           return;
@@ -96,12 +107,13 @@ export async function extractSearchText(source: AsyncIterable<Buffer> | Buffer, 
         if (take < prefix.length) truncated = true;
         pieces.push(Buffer.from(prefix.subarray(0, take)));
         budget -= take;
-        if (terminated && budget > 0) {
-          pieces.push(Buffer.from('\r\n'));
-          budget = Math.max(0, budget - 2);
-        }
+        pendingEol = terminated;
       },
-      end(node: MimeNode) {
+      end(node: MimeNode, atBoundary: boolean) {
+        if (pendingEol && !atBoundary && budget >= 2) {
+          pieces.push(CRLF);
+          budget -= 2;
+        }
         const raw = Buffer.concat(pieces);
         pieces = [];
         let text = decodeTextBody(raw, node.contentTransferEncoding, node.contentType.params.charset);
