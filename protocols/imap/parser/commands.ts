@@ -52,7 +52,7 @@ function parseExtValue(cur: Cursor): ExtValue {
     return items;
   }
   const s = cur.astring('a parameter value');
-  return /^[0-9]{1,15}$/.test(s) ? Number(s) : s;
+  return /^[0-9]+$/.test(s) && Number.isSafeInteger(Number(s)) ? Number(s) : s;
 }
 
 /** SELECT/EXAMINE: mailbox [SP "(" select-param *(SP select-param) ")"]. */
@@ -65,7 +65,11 @@ function selectArgs(cur: Cursor): { mailbox: string; params: SelectParam[] } {
     for (;;) {
       const name = cur.chars(isLabelChar, 'a SELECT parameter').toUpperCase();
       const param: SelectParam = { name };
-      if (cur.trySp()) param.value = parseExtValue(cur);
+      const v = cur.peek(1);
+      if (cur.peek() === 0x20 && (v === 0x28 || v === 0x2a || v === 0x24 || (v >= 0x30 && v <= 0x39))) {
+        cur.sp();
+        param.value = parseExtValue(cur);
+      }
       params.push(param);
       if (cur.tryChar(')')) break;
       cur.sp();
