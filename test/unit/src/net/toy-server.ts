@@ -76,7 +76,11 @@ export async function startToy(o: ToyOptions = {}): Promise<Toy> {
         .filter((l) => l !== '')
         .map((l) => JSON.parse(l) as Record<string, unknown>),
     closedOnServer: async (index) => {
-      while (closedFlags[index] === undefined) await new Promise((resolve) => setImmediate(resolve));
+      const deadline = Date.now() + 10_000;
+      while (closedFlags[index] === undefined) {
+        if (Date.now() > deadline) throw new Error(`server-side connection #${index} never arrived`);
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
       await closedFlags[index];
     },
     stop: () => server.close(0),
