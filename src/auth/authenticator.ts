@@ -29,6 +29,8 @@ export interface AuthenticatorOptions {
   scramIterations?: number;
   /** Key for per-user SCRAM salts derived from the username (default: random per process). */
   scramSaltKey?: Buffer;
+  /** Longer passwords fail without hashing (SHA-crypt cost grows with length; default 1024 bytes). */
+  maxPasswordBytes?: number;
 }
 
 /** Verifies users from a passwd-file, with the failure penalty per client. */
@@ -39,6 +41,7 @@ export class Authenticator implements AuthBackend {
   private readonly check: (stored: string, password: string) => Promise<VerifyResult>;
   private readonly scramIterations: number;
   private readonly scramSaltKey: Buffer;
+  private readonly maxPasswordBytes: number;
   private readonly warnedPlain = new Set<string>();
   private fallbackDecoy: Promise<string> | null = null;
 
@@ -49,6 +52,7 @@ export class Authenticator implements AuthBackend {
     this.check = options.check ?? ((stored, password) => checkPassword(stored, password));
     this.scramIterations = options.scramIterations ?? 4096;
     this.scramSaltKey = options.scramSaltKey ?? randomBytes(32);
+    this.maxPasswordBytes = options.maxPasswordBytes ?? 1024;
   }
 
   /**
@@ -64,6 +68,8 @@ export class Authenticator implements AuthBackend {
   }
 
   async verifyPassword(username: string, password: string): Promise<AuthenticatedUser | null> {
+    // Refused before any lookup, so the answer says nothing about the user.
+    if (Buffer.byteLength(password, 'utf8') > this.maxPasswordBytes) return null;
     const user = await this.users.lookup(username);
     const stored = user && user.password !== '' ? user.password : await this.decoy();
     const result = await this.check(stored, password);

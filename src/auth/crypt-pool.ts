@@ -13,8 +13,16 @@ export type CryptRequest =
 /** A crypt worker's answer to one job. */
 export type CryptReply = { id: number; ok: true; value: string | boolean } | { id: number; ok: false; error: string };
 
+/** A failure of the pool itself (closed, worker died, overloaded), as opposed to bad hash data. */
+export class CryptPoolError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'CryptPoolError';
+  }
+}
+
 /** Thrown when more jobs are waiting than `maxQueue` allows (an overload, not a wrong password). */
-export class CryptBusyError extends Error {
+export class CryptBusyError extends CryptPoolError {
   constructor() {
     super('password verification queue is full');
     this.name = 'CryptBusyError';
@@ -79,14 +87,14 @@ export class CryptPool {
   /** Stop all workers; pending jobs are rejected. */
   async close(): Promise<void> {
     this.closed = true;
-    for (const job of this.queue.splice(0)) job.reject(new Error('crypt pool closed'));
+    for (const job of this.queue.splice(0)) job.reject(new CryptPoolError('crypt pool closed'));
     const slots = this.slots.splice(0);
-    for (const slot of slots) slot.job?.reject(new Error('crypt pool closed'));
+    for (const slot of slots) slot.job?.reject(new CryptPoolError('crypt pool closed'));
     await Promise.all(slots.map((s) => s.worker.terminate()));
   }
 
   private run(req: CryptRequest): Promise<string | boolean> {
-    if (this.closed) return Promise.reject(new Error('crypt pool closed'));
+    if (this.closed) return Promise.reject(new CryptPoolError('crypt pool closed'));
     return new Promise((resolve, reject) => {
       const job: Job = { req: { ...req, id: this.nextId++ }, resolve, reject };
       const slot = this.freeSlot();
@@ -102,8 +110,8 @@ export class CryptPool {
     const slot: Slot = { worker: this.createWorker(), job: null };
     slot.worker.unref();
     slot.worker.on('message', (reply: CryptReply) => this.onReply(slot, reply));
-    slot.worker.on('error', (err) => this.onDeath(slot, err));
-    slot.worker.on('exit', (code) => this.onDeath(slot, new Error(`crypt worker exited with code ${code}`)));
+    slot.worker.on('error', (err) => this.onDeath(slot, new CryptPoolError(`crypt worker failed: ${err.message}`)));
+    slot.worker.on('exit', (code) => this.onDeath(slot, new CryptPoolError(`crypt worker exited with code ${code}`)));
     this.slots.push(slot);
     return slot;
   }

@@ -7,7 +7,7 @@
 // comparison of secrets is constant-time.
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import * as argon2 from '@node-rs/argon2';
-import { sharedCryptPool, type CryptPool } from './crypt-pool.js';
+import { CryptPoolError, sharedCryptPool, type CryptPool } from './crypt-pool.js';
 import { cryptKind, type CryptKind } from './crypt-sync.js';
 import { deriveScramCredentials, formatScramHash, parseScramHash } from './scram-keys.js';
 import type { ScramHash } from './types.js';
@@ -151,7 +151,10 @@ async function verifyCryptString(hash: string, password: string, pool: CryptPool
   return { ok: await pool.verify(hash, password) };
 }
 
-/** Check `password` against a stored `{SCHEME}hash`; never throws for bad data, gives a reason instead. */
+/**
+ * Check `password` against a stored `{SCHEME}hash`. Bad or unknown hashes give `ok: false` with a
+ * reason; only a failure of the crypt pool itself (CryptPoolError) is thrown.
+ */
 export async function checkPassword(stored: string, password: string, pool: CryptPool = sharedCryptPool()): Promise<VerifyResult> {
   const p = parseStoredPassword(stored);
   const info = SCHEMES[p.scheme];
@@ -190,6 +193,8 @@ export async function checkPassword(stored: string, password: string, pool: Cryp
       }
     }
   } catch (err) {
+    // An overloaded or closed pool is not a verdict on the password: let the caller see it.
+    if (err instanceof CryptPoolError) throw err;
     return { ok: false, reason: `malformed ${p.scheme} hash: ${err instanceof Error ? err.message : String(err)}` };
   }
 }

@@ -4,6 +4,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { Authenticator } from '../../../../src/auth/authenticator.js';
+import { CryptBusyError, CryptPool } from '../../../../src/auth/crypt-pool.js';
 import { PasswdFile } from '../../../../src/auth/passwd-file.js';
 import { AuthPenalty } from '../../../../src/auth/penalty.js';
 import { checkPassword, parseStoredPassword, type VerifyResult } from '../../../../src/auth/schemes.js';
@@ -270,4 +271,42 @@ test('the passwd-file change is seen by the authenticator', async () => {
   now = 10_000;
   assert.equal(await auth.verifyPassword('ivan', 'old'), null);
   assert.ok(await auth.verifyPassword('ivan', 'new-pw'));
+});
+
+test('passwords over the length limit fail without hashing, whoever the user', async () => {
+  const users = await writePasswd('passwd-long', [`alice:${hashes.alice}`, `long:{PLAIN}${'p'.repeat(40)}`]);
+  let checks = 0;
+  const auth = new Authenticator({
+    users,
+    penalty: new AuthPenalty({ maxSeconds: 15 }),
+    maxPasswordBytes: 32,
+    check: async (stored, password) => {
+      checks++;
+      return checkPassword(stored, password);
+    },
+  });
+  assert.equal(await auth.verifyPassword('alice', 'x'.repeat(33)), null);
+  assert.equal(await auth.verifyPassword('nobody', 'x'.repeat(33)), null);
+  assert.equal(await auth.verifyPassword('long', 'p'.repeat(40)), null);
+  assert.equal(await auth.verifyPassword('alice', 'é'.repeat(17)), null, 'the limit counts UTF-8 bytes');
+  assert.equal(checks, 0);
+  assert.ok(await auth.verifyPassword('alice', 'alice-pw'));
+});
+
+test('an overloaded crypt pool is an error, not a wrong password', async () => {
+  const users = await writePasswd('passwd-busy', [`alice:${hashes.alice}`]);
+  const pool = new CryptPool({ size: 1, maxQueue: 0 });
+  const penalty = new AuthPenalty({ maxSeconds: 15 });
+  const auth = new Authenticator({ users, penalty, check: (stored, password) => checkPassword(stored, password, pool) });
+  try {
+    const first = auth.verifyPassword('alice', 'alice-pw');
+    await assert.rejects(
+      auth.attempt('192.0.2.30', () => auth.verifyPassword('alice', 'alice-pw')),
+      CryptBusyError,
+    );
+    assert.equal(penalty.penaltySeconds('192.0.2.30'), 0, 'not counted as a failure');
+    assert.ok(await first);
+  } finally {
+    await pool.close();
+  }
 });

@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Worker } from 'node:worker_threads';
-import { CryptBusyError, CryptPool, createCryptWorker } from '../../../../src/auth/crypt-pool.js';
+import { CryptBusyError, CryptPool, CryptPoolError, createCryptWorker } from '../../../../src/auth/crypt-pool.js';
+import { checkPassword } from '../../../../src/auth/schemes.js';
 import { cryptKind } from '../../../../src/auth/crypt-sync.js';
 import { md5Crypt } from '../../../../src/auth/md5-crypt.js';
 import { mkpasswd } from './tools.js';
@@ -90,5 +91,20 @@ test('a worker that dies fails its job only; the next job runs on a fresh worker
     assert.equal(started, 2);
   } finally {
     await pool.close();
+  }
+});
+
+test('checkPassword passes pool failures on instead of calling them a wrong password', async () => {
+  const pool = new CryptPool({ size: 1 });
+  await pool.close();
+  await assert.rejects(checkPassword(mkpasswd('sha-512', 'pw'), 'pw', pool), CryptPoolError);
+  // Bad hash data, by contrast, is a failed check with a reason.
+  const live = new CryptPool({ size: 1 });
+  try {
+    const r = await checkPassword('$6$', 'pw', live);
+    assert.equal(r.ok, false);
+    assert.match(r.reason ?? '', /malformed/);
+  } finally {
+    await live.close();
   }
 });
