@@ -235,10 +235,14 @@ export class ImapParser {
     if (this.textLength + this.buffered + line.length > this.options.maxLineBytes) {
       const tag = readTag(this.firstLine ?? line);
       this.resetCommand();
+      const err = this.error(tag, `Line too long (limit ${this.options.maxLineBytes} bytes)`, false);
       const ann = announcement(line);
-      const message = `Line too long (limit ${this.options.maxLineBytes} bytes)`;
-      if (ann && !ann.sync) return this.refuseNonSync(ann, tag, message, false);
-      return this.error(tag, message, false);
+      if (ann && !ann.sync) {
+        // Same outcome as when the end of the line arrives later, in skip-line state.
+        const follow = this.refuseNonSync(ann, undefined, 'Discarding the literal of a rejected command', false);
+        if (follow) this.queue.push(follow);
+      }
+      return err;
     }
     if (this.rawLine) {
       this.rawLine = false;
