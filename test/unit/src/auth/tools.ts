@@ -1,4 +1,5 @@
 // Helpers for the auth tests: run the real reference implementations (doveadm, mkpasswd).
+// doveadm runs with `-c /dev/null` so the machine's Dovecot configuration cannot change results.
 import { spawnSync } from 'node:child_process';
 import { Writable } from 'node:stream';
 import { createLogger, type Logger } from '../../../../src/log.js';
@@ -17,9 +18,9 @@ export function runTool(cmd: string, args: string[]): { status: number; stdout: 
   return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
 
-/** `doveadm pw -s SCHEME -p PASSWORD [-r ROUNDS]`: a reference `{SCHEME}hash`. */
+/** `doveadm -c /dev/null pw -s SCHEME -p PASSWORD [-r ROUNDS]`: a reference `{SCHEME}hash`. */
 export function doveadmHash(scheme: string, password: string, rounds?: number): string {
-  const args = ['pw', '-s', scheme, '-p', password];
+  const args = ['-c', '/dev/null', 'pw', '-s', scheme, '-p', password];
   if (rounds !== undefined) args.push('-r', String(rounds));
   const r = runTool('doveadm', args);
   if (r.status !== 0) throw new Error(`doveadm pw -s ${scheme} failed: ${r.stderr}`);
@@ -28,7 +29,7 @@ export function doveadmHash(scheme: string, password: string, rounds?: number): 
 
 /** `doveadm pw -t HASH -p PASSWORD`: true when Dovecot accepts the password for the hash. */
 export function doveadmAccepts(hash: string, password: string): boolean {
-  const r = runTool('doveadm', ['pw', '-t', hash, '-p', password]);
+  const r = runTool('doveadm', ['-c', '/dev/null', 'pw', '-t', hash, '-p', password]);
   if (r.status === 0 && r.stdout.includes('(verified)')) return true;
   if (r.status !== 0 && /mismatch/i.test(r.stderr)) return false;
   throw new Error(`doveadm pw -t gave an unexpected answer (status ${r.status}): ${r.stdout} ${r.stderr}`);
