@@ -96,7 +96,9 @@ export function dropPrivileges(user: string, group: string, lookup: IdentityLook
   const plan = planPrivilegeDrop(user, group, { uid: process.getuid(), gid: process.getgid() }, lookup);
   if (plan.kind === 'none') return plan;
   try {
-    if (plan.user !== null) process.initgroups?.(plan.user.name, plan.gid);
+    // initgroups is POSIX-only and missing from this version of @types/node.
+    const { initgroups } = process as NodeJS.Process & { initgroups?: (user: string, extraGroup: number) => void };
+    if (plan.user !== null && initgroups !== undefined) initgroups(plan.user.name, plan.gid);
     else process.setgroups?.([plan.gid]);
     process.setgid?.(plan.gid);
     if (plan.user !== null) process.setuid?.(plan.user.uid);
