@@ -9,7 +9,7 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import * as argon2 from '@node-rs/argon2';
 import { CryptPoolError, sharedCryptPool, type CryptPool } from './crypt-pool.js';
 import { cryptKind, type CryptKind } from './crypt-sync.js';
-import { deriveScramCredentials, formatScramHash, parseScramHash } from './scram-keys.js';
+import { deriveScramCredentials, formatScramHash, normalizePassword, parseScramHash } from './scram-keys.js';
 import type { ScramHash } from './types.js';
 
 type Encoding = 'none' | 'b64' | 'hex';
@@ -186,10 +186,16 @@ export async function checkPassword(stored: string, password: string, pool: Cryp
       case 'scram': {
         const hash = info.algo as ScramHash;
         const want = parseScramHash(hash, p.data);
-        const got = await deriveScramCredentials(hash, password, want.salt, want.iterations);
-        const a = equalDigests(got.storedKey, want.storedKey);
-        const b = equalDigests(got.serverKey, want.serverKey);
-        return { ok: a && b };
+        // doveadm hashes the raw password, RFC 5802 the SASLprep-normalized one: accept either.
+        const candidates = [false, ...(normalizePassword(password) !== password ? [true] : [])];
+        let ok = false;
+        for (const normalize of candidates) {
+          const got = await deriveScramCredentials(hash, password, want.salt, want.iterations, normalize);
+          const a = equalDigests(got.storedKey, want.storedKey);
+          const b = equalDigests(got.serverKey, want.serverKey);
+          ok ||= a && b;
+        }
+        return { ok };
       }
     }
   } catch (err) {

@@ -28,10 +28,20 @@ export function normalizePassword(password: string): string {
   }
 }
 
-/** Derive StoredKey and ServerKey from a cleartext password, salt and iteration count. */
-export async function deriveScramCredentials(hash: ScramHash, password: string, salt: Buffer, iterations: number): Promise<ScramCredentials> {
+/**
+ * Derive StoredKey and ServerKey from a cleartext password, salt and iteration count. The password
+ * is SASLprep-normalized as RFC 5802 asks, unless `normalize` is false (Dovecot's doveadm hashes
+ * the raw bytes).
+ */
+export async function deriveScramCredentials(
+  hash: ScramHash,
+  password: string,
+  salt: Buffer,
+  iterations: number,
+  normalize = true,
+): Promise<ScramCredentials> {
   const algo = nodeHash(hash);
-  const salted = await pbkdf2Async(normalizePassword(password), salt, iterations, scramKeyLength(hash), algo);
+  const salted = await pbkdf2Async(normalize ? normalizePassword(password) : password, salt, iterations, scramKeyLength(hash), algo);
   const clientKey = createHmac(algo, salted).update('Client Key').digest();
   return {
     iterations,

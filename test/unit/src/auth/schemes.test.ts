@@ -242,3 +242,17 @@ test('SHA-crypt and bcrypt run in the worker pool, not on the main thread', asyn
     await counting.close();
   }
 });
+
+test('SCRAM hashes verify the raw password (as doveadm writes them) and the SASLprep form (as RFC 5802 does)', async () => {
+  // U+00A0 NO-BREAK SPACE is mapped to a space by SASLprep; doveadm does not normalize.
+  const raw = 'a\u00a0b';
+  for (const scheme of ['SCRAM-SHA-1', 'SCRAM-SHA-256']) {
+    const dove = doveadmHash(scheme, raw);
+    assert.equal((await checkPassword(dove, raw)).ok, true, `${scheme} from doveadm`);
+    assert.equal((await checkPassword(dove, 'a\u00a0c')).ok, false);
+    const ours = await hashPassword(scheme, raw);
+    assert.equal((await checkPassword(ours, raw)).ok, true, `${scheme} from hashPassword`);
+    assert.equal((await checkPassword(ours, 'a b')).ok, true, 'SASLprep-equivalent spelling');
+    assert.equal(doveadmAccepts(ours, 'a b'), true, 'our stored keys are those of the normalized password');
+  }
+});
