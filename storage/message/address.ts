@@ -90,11 +90,16 @@ function spec(tokens: readonly Token[]): string {
     .join('');
 }
 
-function splitAddrSpec(tokens: readonly Token[]): { mailbox: string | null; host: string | null } {
+function splitAddrSpec(tokens: readonly Token[]): { mailbox: string; host: string } {
   const at = tokens.map((t) => t.kind === 'special' && t.text === '@').lastIndexOf(true);
-  if (at === -1) return { mailbox: spec(tokens) || null, host: '' };
-  return { mailbox: spec(tokens.slice(0, at)) || null, host: spec(tokens.slice(at + 1)) };
+  const local = at === -1 ? spec(tokens) : spec(tokens.slice(0, at));
+  const domain = at === -1 ? '' : spec(tokens.slice(at + 1));
+  return { mailbox: local || MISSING_MAILBOX, host: domain || MISSING_DOMAIN };
 }
+
+/** Dovecot's placeholders for a missing local part or domain (a NIL host would mean a group). */
+export const MISSING_MAILBOX = 'MISSING_MAILBOX';
+export const MISSING_DOMAIN = 'MISSING_DOMAIN';
 
 /** Parses an address list into envelope entries; null when the list holds no address at all. */
 export function parseAddressList(raw: string): Address[] | null {

@@ -2,7 +2,7 @@
 // readers expect: text/plain; charset=us-ascii when absent or unusable, 7bit encoding.
 
 import libmime from 'libmime';
-import { findField, unfold } from './header.js';
+import { findField, rawFieldValue, stripComments, unfold } from './header.js';
 import type { ContentDisposition, ContentType, HeaderField } from './types.js';
 
 /** The content fields of a part as read from its header. */
@@ -24,7 +24,7 @@ const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 /** Parses "value; a=b; c*0=..." into a lowercase value and decoded parameters; never throws. */
 export function parseParamValue(raw: string): { value: string; params: Record<string, string> } {
   try {
-    const parsed = libmime.parseHeaderValue(unfold(raw));
+    const parsed = libmime.parseHeaderValue(stripComments(unfold(raw)));
     const params: Record<string, string> = {};
     for (const [k, v] of Object.entries(parsed.params)) {
       if (k.length > 0) params[k.toLowerCase()] = String(v);
@@ -76,7 +76,7 @@ function rawParams(raw: string): [string, string][] {
  * header uses no RFC 2231 syntax.
  */
 export function wireParams(raw: string): Record<string, string> | undefined {
-  const params = rawParams(unfold(raw));
+  const params = rawParams(stripComments(unfold(raw)));
   if (!params.some(([name]) => name.includes('*'))) return undefined;
   // Dovecot lists the plain parameters first, then the joined RFC 2231 ones in order of appearance.
   const out: Record<string, string> = {};
@@ -117,7 +117,7 @@ export function defaultContentType(inDigest: boolean): ContentType {
 
 function optional(fields: readonly HeaderField[], name: string): string | null {
   const f = findField(fields, name);
-  return f ? unfold(f.value) : null;
+  return f ? rawFieldValue(f.value) : null;
 }
 
 /** Reads the content fields of a part header. `inDigest`: the parent is multipart/digest. */
@@ -143,8 +143,8 @@ export function readContentFields(fields: readonly HeaderField[], inDigest: bool
       contentType = textPlain();
     }
   }
-  const cteRaw = optional(fields, 'content-transfer-encoding');
-  const cte = cteRaw ? cteRaw.split(/[\s;(]/)[0].toLowerCase() : '';
+  const cteField = findField(fields, 'content-transfer-encoding');
+  const cte = cteField ? stripComments(unfold(cteField.value)).trim().split(/[\s;]/)[0].toLowerCase() : '';
   let contentDisposition: ContentDisposition | null = null;
   const cd = findField(fields, 'content-disposition');
   if (cd) {
@@ -155,8 +155,8 @@ export function readContentFields(fields: readonly HeaderField[], inDigest: bool
       if (wire) contentDisposition.wireParams = wire;
     }
   }
-  const lang = optional(fields, 'content-language');
-  const languages = lang === null ? null : lang.split(/[\s,]+/).filter((l) => l.length > 0);
+  const langField = findField(fields, 'content-language');
+  const languages = langField ? stripComments(unfold(langField.value)).split(/[\s,]+/).filter((l) => l.length > 0) : null;
   return {
     contentType,
     explicitType,

@@ -2,13 +2,13 @@
 // null when absent; sender and reply-to default to from here.
 
 import { parseAddressList } from './address.js';
-import { findField, unfold } from './header.js';
+import { findField, rawFieldValue, unfold } from './header.js';
 import type { Address, Envelope, HeaderField } from './types.js';
 
-/** Unfolded value without its leading whitespace; trailing whitespace is kept as Dovecot does. */
+/** Envelope strings: line breaks removed, leading whitespace dropped, trailing kept (as Dovecot). */
 function text(fields: readonly HeaderField[], name: string): string | null {
   const f = findField(fields, name);
-  return f ? f.value.replace(/\r?\n(?=[ \t])/g, '').replace(/^[ \t]+/, '') : null;
+  return f ? rawFieldValue(f.value).replace(/^[ \t]+/, '') : null;
 }
 
 function addresses(fields: readonly HeaderField[], name: string): Address[] | null {

@@ -85,6 +85,40 @@ export function unfold(value: string): string {
   return value.replace(/\r?\n(?=[ \t])/g, '').trim();
 }
 
+/**
+ * A field value as Dovecot presents it raw (ENVELOPE strings, Content-ID and the like): the
+ * whitespace after the colon dropped, line breaks of folds removed, everything else kept.
+ */
+export function rawFieldValue(value: string): string {
+  return value.replace(/^[ \t]+/, '').replace(/\r?\n/g, '');
+}
+
+/** Removes RFC 5322 comments (outside quoted strings) from a structured value. */
+export function stripComments(value: string): string {
+  let out = '';
+  let depth = 0;
+  let quoted = false;
+  for (let i = 0; i < value.length; i++) {
+    const c = value[i];
+    if (c === '\\' && (quoted || depth > 0)) {
+      if (depth === 0) out += c + (value[i + 1] ?? '');
+      i++;
+    } else if (quoted) {
+      out += c;
+      if (c === '"') quoted = false;
+    } else if (c === '(') {
+      depth++;
+    } else if (c === ')' && depth > 0) {
+      depth--;
+      if (depth === 0) out += ' ';
+    } else if (depth === 0) {
+      if (c === '"') quoted = true;
+      out += c;
+    }
+  }
+  return out;
+}
+
 /** The first field with this name (case-insensitive), or undefined. */
 export function findField(fields: readonly HeaderField[], name: string): HeaderField | undefined {
   const lower = name.toLowerCase();

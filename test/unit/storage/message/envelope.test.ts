@@ -54,7 +54,8 @@ test('8-bit headers stay raw: UTF-8 and Latin-1', async () => {
 test('odd address lists degrade instead of failing', () => {
   assert.equal(parseAddressList(''), null);
   assert.equal(parseAddressList('  , ,'), null);
-  assert.deepEqual(parseAddressList('localonly'), [addr(null, 'localonly', '')]);
+  assert.deepEqual(parseAddressList('localonly'), [addr(null, 'localonly', 'MISSING_DOMAIN')]);
+  assert.deepEqual(parseAddressList('Name <>'), [addr('Name', 'MISSING_MAILBOX', 'MISSING_DOMAIN')]);
   assert.deepEqual(parseAddressList('Unclosed <a@b'), [addr('Unclosed', 'a', 'b')]);
   assert.deepEqual(parseAddressList('G: a@b'), [addr(null, 'G', null), addr(null, 'a', 'b'), GROUP_END]);
   assert.deepEqual(parseAddressList('"a, b" <x@y>, (only comment) z@w'), [addr('a, b', 'x', 'y'), addr('only comment', 'z', 'w')]);

@@ -17,6 +17,15 @@ export function generatedMessages(): { name: string; bytes: Buffer }[] {
   add('base64 message/rfc822', 'Content-Type: message/rfc822\nContent-Transfer-Encoding: base64\n\nU3ViamVjdDogeAoKeQo=\n');
   add('empty message', '');
   add('charset after other params', 'Content-Type: text/plain; format=flowed; CharSet=utf-8; delsp=yes\n\nx\n');
+  add('boundary prefix followed by text', 'Content-Type: multipart/mixed; boundary=sep\n\n--sep\n\na\n--sepX not a boundary?\nb\n--sep--\n');
+  add('field name with space before colon', 'Subject : spaced\nContent-Type : text/html\n\nx\n');
+  add('content type with comments and case', 'Content-Type: Text/HTML (a comment); CHARSET="UTF-8" (another)\nContent-Transfer-Encoding: (c) Base64\n\nx\n');
+  add('empty subject and odd addresses', 'Subject:\nFrom: localonly\nTo: <>, Name <>, @, a@\nCc: "" <x@y>\nMessage-ID: <a b@c> (comment)\nIn-Reply-To:   <x@y>\n\nbody\n');
+  add('address list with encoded words and nested comments', 'From: =?utf-8?q?A?= (c (nested) d) <a@b>, b@c (x), "q\\"x" <q@r>\nTo: list: ;\nCc: g1: a@b;, g2: c@d\n\nx\n');
+  add('duplicate content-type fields', 'Content-Type: text/html\nContent-Type: image/png\n\nx\n');
+  add('folded content-type with tabs', 'Content-Type: multipart/alternative;\n\tboundary="x y"\n\n--x y\nContent-Type: text/plain\n\nz\n--x y--\n');
+  add('language and location folded', 'Content-Type: text/plain\nContent-Language: en-US,\n fr\nContent-Location:\n  http://x/y\nContent-ID:   <id@x>  \n\nx\n');
+  add('first line of a field empty, value folded', 'Subject:\n  folded subject\nFrom:\n a@b\nContent-Type:\n text/plain;\n charset=utf-8\nContent-Description:\n\tdesc\n\nx\n');
   add('multipart params order', 'Content-Type: multipart/mixed; a=1; boundary=z; b=2\n\n--z\n\nx\n--z--\n');
   return list;
 }
