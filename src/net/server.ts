@@ -173,7 +173,8 @@ export class ConnectionServer {
   }
 
   private async accept(raw: net.Socket, ep: Endpoint): Promise<void> {
-    raw.on('error', (err: NodeJS.ErrnoException) => this.log.debug({ err: { code: err.code, message: err.message } }, 'socket error before admission'));
+    const onEarlyError = (err: NodeJS.ErrnoException): void => this.log.debug({ err: { code: err.code, message: err.message } }, 'socket error before admission');
+    raw.on('error', onEarlyError);
     raw.setNoDelay(true);
     const peerIp = normalizeAddress(raw.remoteAddress ?? '');
     if (this.closing !== null || raw.destroyed) {
@@ -232,6 +233,7 @@ export class ConnectionServer {
       this.refuse(raw, stream, ep.protocol, 'per-ip');
       return;
     }
+    raw.off('error', onEarlyError); // from here on the Connection watches the socket
     this.admit(raw, stream, ep, origin);
   }
 
