@@ -3,10 +3,12 @@
 // most common scheme (or a generated SHA512-CRYPT one), so that they cost what a wrong password
 // costs and get the same answer.
 import { createHmac, randomBytes } from 'node:crypto';
+import type { Config } from '../config/schema.js';
+import { ConfigError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { silentLogger } from '../log.js';
-import type { PasswdUser } from './passwd-file.js';
-import type { AuthPenalty } from './penalty.js';
+import { PasswdFile, type PasswdUser } from './passwd-file.js';
+import { AuthPenalty } from './penalty.js';
 import { checkPassword, hashPassword, isCleartextScheme, parseStoredPassword, plainSecretOf, type VerifyResult } from './schemes.js';
 import { deriveScramCredentials, parseScramHash } from './scram-keys.js';
 import type { AuthBackend, AuthenticatedUser, ScramCredentials, ScramHash } from './types.js';
@@ -136,4 +138,28 @@ function toAuthenticatedUser(u: PasswdUser): AuthenticatedUser {
     home: u.resolvedHome,
     extra: Object.freeze({ ...u.extra }),
   };
+}
+
+/** What `openAuthenticator` needs besides the [auth] section. */
+export interface OpenAuthenticatorOptions {
+  /** Home for users whose passwd-file home field is empty. */
+  defaultHome: (username: string) => string;
+  logger?: Logger;
+  /** Milliseconds clock for the penalty and the passwd-file re-check (default `Date.now`). */
+  now?: () => number;
+  /** Waits the penalty delay (default a timer). */
+  sleep?: (ms: number) => Promise<void>;
+}
+
+/**
+ * Load the configured passwd-file and build the Authenticator with the configured penalty cap.
+ * Throws ConfigError when no passwd-file is set and StartupError when it cannot be read.
+ */
+export async function openAuthenticator(config: Config['auth'], options: OpenAuthenticatorOptions): Promise<Authenticator> {
+  if (config.passwd_file === '') throw new ConfigError('auth.passwd_file', 'no passwd-file configured');
+  const logger = options.logger ?? silentLogger();
+  const users = new PasswdFile(config.passwd_file, { defaultHome: options.defaultHome, logger, now: options.now });
+  await users.load();
+  const penalty = new AuthPenalty({ maxSeconds: config.penalty_max_seconds, now: options.now, sleep: options.sleep });
+  return new Authenticator({ users, penalty, logger });
 }

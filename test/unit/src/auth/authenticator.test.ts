@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { Authenticator } from '../../../../src/auth/authenticator.js';
+import { Authenticator, openAuthenticator } from '../../../../src/auth/authenticator.js';
+import { ConfigError, StartupError } from '../../../../src/errors.js';
 import { CryptBusyError, CryptPool } from '../../../../src/auth/crypt-pool.js';
 import { PasswdFile } from '../../../../src/auth/passwd-file.js';
 import { AuthPenalty } from '../../../../src/auth/penalty.js';
@@ -309,4 +310,48 @@ test('an overloaded crypt pool is an error, not a wrong password', async () => {
   } finally {
     await pool.close();
   }
+});
+
+test('openAuthenticator loads the configured passwd-file and applies the configured penalty cap', async () => {
+  const file = path.join(dir, 'passwd-config');
+  await fs.writeFile(file, `alice:${hashes.alice}\n`);
+  const auth = await openAuthenticator(
+    { passwd_file: file, allow_cleartext_without_tls: 'loopback', mechanisms: ['PLAIN'], penalty_max_seconds: 3, max_sasl_response_bytes: 16384 },
+    { defaultHome: (u) => `/m/${u}` },
+  );
+  assert.equal((await auth.verifyPassword('alice', 'alice-pw'))?.home, '/m/alice');
+  await assert.rejects(
+    openAuthenticator(
+      { passwd_file: '', allow_cleartext_without_tls: 'loopback', mechanisms: ['PLAIN'], penalty_max_seconds: 3, max_sasl_response_bytes: 16384 },
+      { defaultHome: (u) => u },
+    ),
+    (err: unknown) => err instanceof ConfigError && err.keyPath === 'auth.passwd_file',
+  );
+  await assert.rejects(
+    openAuthenticator(
+      { passwd_file: path.join(dir, 'missing'), allow_cleartext_without_tls: 'loopback', mechanisms: ['PLAIN'], penalty_max_seconds: 3, max_sasl_response_bytes: 16384 },
+      { defaultHome: (u) => u },
+    ),
+    StartupError,
+  );
+});
+
+test('the configured penalty cap applies to attempts', async () => {
+  const file = path.join(dir, 'passwd-cap');
+  await fs.writeFile(file, `alice:${hashes.alice}\n`);
+  let t = 0;
+  const slept: number[] = [];
+  const auth = await openAuthenticator(
+    { passwd_file: file, allow_cleartext_without_tls: 'loopback', mechanisms: ['PLAIN'], penalty_max_seconds: 3, max_sasl_response_bytes: 16384 },
+    {
+      defaultHome: (u) => u,
+      now: () => t,
+      sleep: async (ms) => {
+        slept.push(ms);
+        t += ms;
+      },
+    },
+  );
+  for (let i = 0; i < 4; i++) assert.equal(await auth.attempt('198.51.100.1', () => auth.verifyPassword('alice', 'bad')), null);
+  assert.deepEqual(slept, [2000, 3000, 3000]);
 });
