@@ -194,7 +194,6 @@ export interface BackendMessage {
   keywords: string[];
   /** CRLF size when known without reading the message (Maildir W=), else null. */
   size: number | null;
-  internalDate: number;
   /** A backend-specific identity that changes when the bytes change (e.g. file base name). */
   key: string;
 }
@@ -228,6 +227,8 @@ export interface MailboxBackend {
   readonly indexDir: string;
   /** Read the mailbox, assigning UIDs to new messages; `claimNew` lets it move new mail (Maildir new/→cur/). */
   scan(options: { claimNew: boolean }): Promise<BackendState>;
+  /** The internal date of a message (ms since the epoch). Throws MailError Expunged when gone. */
+  internalDate(uid: number): Promise<number>;
   /** The raw stored bytes (line ends as stored). Throws MailError Expunged when gone. */
   openRaw(uid: number): Promise<Readable>;
   updateFlags(changes: readonly BackendFlagChange[]): Promise<void>;

@@ -1,0 +1,183 @@
+// The state one process shares between all sessions that have the same mailbox open: the
+// backend, the index (sizes, dates, flags, MODSEQs, \Recent mark) and in-process change
+// notification. Refreshes and commits are serialized by a queue so two sessions of this
+// process never interleave their updates.
+//
+// MODSEQ rules: a message's MODSEQ is bumped (to highestModseq + 1) when it arrives and whenever
+// its flags or keywords differ from what the index remembered (whoever changed them: this
+// process or another program renaming the file); an expunge records [uid, modseq] in a bounded
+// list. \Recent: messages with UID >= firstRecentUid are claimed by the first read-write
+// refresh that sees them, and firstRecentUid moves past them, persisted in the index.
+
+import type { Readable } from 'node:stream';
+import type { Logger } from '../src/log.js';
+import { crlfSize } from './message/crlf.js';
+import { MailError } from './errors.js';
+import type { BackendFlagChange, BackendState, MailboxBackend } from './types.js';
+import { emptyIndexState, loadIndexState, saveIndexState } from './index/mailbox-index.js';
+import type { IndexedMessage, MailboxIndexState } from './index/mailbox-index.js';
+import { StructureCache } from './index/structure-cache.js';
+
+/** Options of the shared layer. */
+export interface SharedOptions {
+  log: Logger;
+  /** How many expunged [uid, modseq] pairs the index remembers. */
+  maxExpungedRemembered: number;
+}
+
+/** The result of one refresh. */
+export interface RefreshResult {
+  /** UIDs this refresh claimed as \Recent (only for claiming refreshes). */
+  claimed: number[];
+}
+
+function sameFlags(a: IndexedMessage, flags: IndexedMessage['flags'], keywords: readonly string[]): boolean {
+  return (
+    a.flags.seen === flags.seen &&
+    a.flags.answered === flags.answered &&
+    a.flags.flagged === flags.flagged &&
+    a.flags.deleted === flags.deleted &&
+    a.flags.draft === flags.draft &&
+    a.keywords.length === keywords.length &&
+    a.keywords.every((k, i) => k === keywords[i])
+  );
+}
+
+/** Shared per-process state of one open mailbox. */
+export class MailboxShared {
+  state: MailboxIndexState | null = null;
+  uidNext = 1;
+  /** Ordered UIDs of the current state. */
+  uids: number[] = [];
+  cache: StructureCache | null = null;
+  refs = 0;
+  private queue: Promise<unknown> = Promise.resolve();
+  private waiters = new Set<() => void>();
+  private loaded = false;
+
+  constructor(
+    readonly backend: MailboxBackend,
+    private readonly opts: SharedOptions,
+  ) {}
+
+  /** Run `fn` after every queued refresh/commit of this mailbox. */
+  exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(fn, fn);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Resolves at the next in-process change (a commit by any session of this process). */
+  nextLocalChange(signal: AbortSignal): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const done = () => {
+        this.waiters.delete(done);
+        signal.removeEventListener('abort', onAbort);
+        resolve();
+      };
+      const onAbort = () => {
+        this.waiters.delete(done);
+        reject(signal.reason);
+      };
+      this.waiters.add(done);
+      signal.addEventListener('abort', onAbort, { once: true });
+    });
+  }
+
+  notify(): void {
+    for (const w of [...this.waiters]) w();
+  }
+
+  /** Scan the backend and merge into the index. Call inside exclusive(). */
+  async refresh(claimRecent: boolean): Promise<RefreshResult> {
+    const scan = await this.backend.scan({ claimNew: claimRecent });
+    if (!this.loaded) {
+      this.state = await loadIndexState(this.backend.indexDir);
+      this.loaded = true;
+    }
+    let changed = false;
+    let state = this.state;
+    if (!state || state.uidValidity !== scan.uidValidity) {
+      if (state) this.opts.log.info({ dir: this.backend.indexDir }, 'storage: index of another UIDVALIDITY discarded');
+      state = emptyIndexState(scan.uidValidity);
+      this.state = state;
+      changed = true;
+    }
+    if (!this.cache) this.cache = new StructureCache(this.backend.indexDir, scan.uidValidity);
+    changed = (await this.merge(state, scan)) || changed;
+    const claimed: number[] = [];
+    if (claimRecent) {
+      for (const uid of this.uids) if (uid >= state.firstRecentUid) claimed.push(uid);
+      if (state.firstRecentUid < scan.uidNext) {
+        state.firstRecentUid = scan.uidNext;
+        changed = true;
+      }
+    }
+    this.uidNext = scan.uidNext;
+    if (changed) await this.save();
+    return { claimed };
+  }
+
+  private async merge(state: MailboxIndexState, scan: BackendState): Promise<boolean> {
+    let changed = false;
+    const present = new Set<number>();
+    for (const m of scan.messages) {
+      present.add(m.uid);
+      const old = state.messages.get(m.uid);
+      if (!old) {
+        let internalDate: number;
+        let size: number;
+        try {
+          internalDate = await this.backend.internalDate(m.uid);
+          size = m.size ?? (await crlfSize(await this.backend.openRaw(m.uid)));
+        } catch (err) {
+          if (err instanceof MailError && err.code === 'Expunged') {
+            present.delete(m.uid);
+            continue;
+          }
+          throw err;
+        }
+        state.messages.set(m.uid, { uid: m.uid, size, internalDate, flags: m.flags, keywords: m.keywords, modseq: ++state.highestModseq });
+        changed = true;
+      } else if (!sameFlags(old, m.flags, m.keywords)) {
+        old.flags = m.flags;
+        old.keywords = m.keywords;
+        old.modseq = ++state.highestModseq;
+        changed = true;
+      }
+    }
+    for (const uid of [...state.messages.keys()]) {
+      if (present.has(uid)) continue;
+      state.messages.delete(uid);
+      state.expunged.push([uid, ++state.highestModseq]);
+      changed = true;
+    }
+    if (state.expunged.length > this.opts.maxExpungedRemembered) {
+      state.expunged.splice(0, state.expunged.length - this.opts.maxExpungedRemembered);
+    }
+    this.uids = [...present].sort((a, b) => a - b);
+    if (changed && this.cache) await this.cache.prune((u) => present.has(u), state.uidValidity);
+    return changed;
+  }
+
+  /** Apply flag changes through the backend and record them. Call inside exclusive(). */
+  async applyFlags(changes: BackendFlagChange[]): Promise<void> {
+    if (changes.length === 0) return;
+    await this.backend.updateFlags(changes);
+  }
+
+  async save(): Promise<void> {
+    if (!this.state) return;
+    try {
+      await saveIndexState(this.backend.indexDir, this.state);
+    } catch (err) {
+      // The index is an accelerator: failing to write it costs speed, not mail.
+      this.opts.log.warn({ err, dir: this.backend.indexDir }, 'storage: could not write the index');
+    }
+  }
+
+  /** The raw bytes of a message. */
+  openRaw(uid: number): Promise<Readable> {
+    return this.backend.openRaw(uid);
+  }
+}

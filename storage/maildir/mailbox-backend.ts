@@ -1,0 +1,449 @@
+// The Maildir backend of one mailbox (a Maildir directory with cur/, new/, tmp/).
+//
+// UID assignment: a scan lists new/ then cur/ (a file moved between the two listings is then
+// seen in cur/; duplicates prefer cur/), matches file bases against dovecot-uidlist, and gives
+// files without a record the next UIDs, in file name order, under the uidlist lock after
+// re-reading the uidlist, exactly as Dovecot does. A file whose record exists but whose file is
+// gone was expunged by someone else. new/ files are moved to cur/ (`:2,` added) by read-write
+// scans. Flags live in the file name and change by rename(); a rename or read that finds the
+// file gone re-lists the directories once to find it under its new name.
+
+import { createReadStream } from 'node:fs';
+import { link, mkdir, open, readdir, rename, stat, unlink, utimes, watch } from 'node:fs/promises';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import type { Readable } from 'node:stream';
+import type { Logger } from '../../src/log.js';
+import { MailError, hasErrno, mailErrorFromSystem } from '../errors.js';
+import type { BackendAppend, BackendFlagChange, BackendMessage, BackendState, MailboxBackend } from '../types.js';
+import { decodeLetters, encodeLetters, formatMaildirName, parseMaildirName } from './filename.js';
+import type { MaildirName } from './filename.js';
+import { KeywordMap } from './keywords.js';
+import type { MaildirQuota } from './quota.js';
+import { lockUidlist, newGuid, readUidlist } from './uidlist.js';
+import type { Uidlist, UidlistLockOptions } from './uidlist.js';
+
+/** Options of a Maildir mailbox backend; every limit is a parameter. */
+export interface MaildirBackendOptions {
+  log: Logger;
+  /** Where the shared layer keeps its index (defaults to the Maildir itself). */
+  indexDir?: string;
+  uidlistLock: UidlistLockOptions;
+  /** Files in tmp/ older than this are removed (36 hours in the Maildir spec). */
+  tmpStaleMs: number;
+  /** Interval of the stat polling fallback of waitForChange. */
+  pollMs: number;
+  quota?: MaildirQuota;
+  /** Gives a fresh UIDVALIDITY for a mailbox without a uidlist. */
+  newUidValidity: () => number;
+  now: () => number;
+}
+
+interface FileEntry {
+  sub: 'new' | 'cur';
+  name: string;
+  parsed: MaildirName;
+}
+
+let deliveryCounter = 0;
+
+/** A unique Maildir base name: `<secs>.M<usecs>P<pid>Q<n>R<rand>.<host>,S=<size>,W=<vsize>`. */
+export function uniqueBaseName(now: number, size: number, vsize: number): string {
+  const host = hostname().replace(/\//g, '\\057').replace(/:/g, '\\072').replace(/,/g, '\\054');
+  const secs = Math.floor(now / 1000);
+  const usecs = Math.floor((now % 1000) * 1000 + Math.random() * 1000);
+  const rand = Math.floor(Math.random() * 0xffffffff).toString(16);
+  deliveryCounter = (deliveryCounter + 1) % 1_000_000;
+  return `${secs}.M${usecs}P${process.pid}Q${deliveryCounter}R${rand}.${host},S=${size},W=${vsize}`;
+}
+
+/** Size of a buffer once lone LFs become CRLF. */
+export function crlfLength(data: Buffer): number {
+  let n = data.length;
+  for (let i = 0; i < data.length; i++) if (data[i] === 0x0a && (i === 0 || data[i - 1] !== 0x0d)) n++;
+  return n;
+}
+
+/** One Maildir mailbox. */
+export class MaildirMailboxBackend implements MailboxBackend {
+  readonly indexDir: string;
+  private files = new Map<string, FileEntry>();
+  private uidToBase = new Map<number, string>();
+  private keywords: KeywordMap | null = null;
+  private uidlist: Uidlist | null = null;
+  private uidlistStamp = '';
+  private tmpCleaned = false;
+
+  constructor(
+    readonly dir: string,
+    private readonly opts: MaildirBackendOptions,
+  ) {
+    this.indexDir = opts.indexDir ?? dir;
+  }
+
+  private async listDirs(): Promise<void> {
+    const files = new Map<string, FileEntry>();
+    for (const sub of ['new', 'cur'] as const) {
+      let entries;
+      try {
+        entries = await readdir(join(this.dir, sub), { withFileTypes: true });
+      } catch (err) {
+        if (hasErrno(err, 'ENOENT')) throw new MailError('NotFound', 'mailbox does not exist');
+        throw mailErrorFromSystem(err, 'mailbox');
+      }
+      for (const e of entries) {
+        if (!e.isFile() && !e.isSymbolicLink() && !e.isBlockDevice() && !e.isFIFO() && e.isDirectory()) {
+          this.opts.log.warn({ dir: sub, file: e.name }, 'maildir: directory inside a message directory skipped');
+          continue;
+        }
+        if (!e.isFile()) {
+          if (!e.isDirectory()) this.opts.log.warn({ dir: sub, file: e.name }, 'maildir: non-regular file skipped');
+          continue;
+        }
+        const parsed = parseMaildirName(e.name);
+        if (!parsed) {
+          if (!e.name.startsWith('.')) this.opts.log.warn({ dir: sub, file: e.name }, 'maildir: oddly named file skipped');
+          continue;
+        }
+        files.set(parsed.base, { sub, name: e.name, parsed });
+      }
+    }
+    this.files = files;
+  }
+
+  private async cleanTmp(): Promise<void> {
+    if (this.tmpCleaned) return;
+    this.tmpCleaned = true;
+    const tmp = join(this.dir, 'tmp');
+    const names = await readdir(tmp).catch(() => [] as string[]);
+    const limit = this.opts.now() - this.opts.tmpStaleMs;
+    for (const n of names) {
+      try {
+        const st = await stat(join(tmp, n));
+        if (st.isFile() && st.mtimeMs < limit && st.atimeMs < limit) {
+          await unlink(join(tmp, n));
+          this.opts.log.info({ file: n }, 'maildir: stale tmp file removed');
+        }
+      } catch {
+        // Gone meanwhile or unreadable: nothing to clean.
+      }
+    }
+  }
+
+  private async loadUidlist(): Promise<Uidlist | null> {
+    let stamp = '';
+    try {
+      const st = await stat(join(this.dir, 'dovecot-uidlist'));
+      stamp = `${st.ino}:${st.size}:${st.mtimeMs}`;
+    } catch (err) {
+      if (!hasErrno(err, 'ENOENT')) throw mailErrorFromSystem(err, 'uidlist');
+    }
+    if (stamp !== '' && stamp === this.uidlistStamp && this.uidlist) return this.uidlist;
+    let list: Uidlist | null;
+    try {
+      list = await readUidlist(this.dir);
+    } catch (err) {
+      if (err instanceof MailError && err.code === 'Corrupt') {
+        this.opts.log.warn({ dir: this.dir }, 'maildir: corrupt dovecot-uidlist, UIDs will be reassigned');
+        list = null;
+      } else throw err;
+    }
+    this.uidlist = list;
+    this.uidlistStamp = stamp;
+    return list;
+  }
+
+  private async keywordMap(): Promise<KeywordMap> {
+    if (!this.keywords) this.keywords = await KeywordMap.load(this.dir);
+    return this.keywords;
+  }
+
+  /** Give UIDs to files without a record (under the lock); `extra` are bases that must get one. */
+  private async assignUids(extra: readonly string[] = []): Promise<Uidlist> {
+    const lock = await lockUidlist(this.dir, this.opts.uidlistLock);
+    try {
+      this.uidlistStamp = '';
+      const current = await this.loadUidlist();
+      // Re-list under the lock: a record is dropped only if its file is really gone now.
+      await this.listDirs();
+      const list: Uidlist = current ?? { uidValidity: this.opts.newUidValidity(), nextUid: 1, guid: newGuid(), records: [] };
+      const known = new Set(list.records.map((r) => r.base));
+      const missing = [...this.files.keys()].filter((b) => !known.has(b));
+      for (const b of extra) if (!known.has(b) && !missing.includes(b)) missing.push(b);
+      missing.sort();
+      if (missing.length === 0 && current) {
+        await lock.release();
+        return current;
+      }
+      // Rewrite: keep records of files that exist (or that we could not see), add the new ones.
+      const records = list.records.filter((r) => this.files.has(r.base));
+      let next = list.nextUid;
+      for (const base of missing) {
+        const f = this.files.get(base);
+        records.push({ uid: next++, ext: [], name: f ? f.name : base, base });
+      }
+      const updated: Uidlist = { ...list, nextUid: next, records };
+      await lock.write(updated);
+      this.uidlist = updated;
+      this.uidlistStamp = '';
+      return updated;
+    } catch (err) {
+      await lock.release();
+      throw err;
+    }
+  }
+
+  async scan(options: { claimNew: boolean }): Promise<BackendState> {
+    if (options.claimNew) await this.cleanTmp();
+    await this.listDirs();
+    if (options.claimNew) await this.moveNewToCur();
+    let list = await this.loadUidlist();
+    if (!list || [...this.files.keys()].some((b) => !this.recordKnown(b))) list = await this.assignUids();
+    const kw = await this.keywordMap();
+    this.uidToBase = new Map();
+    const messages: BackendMessage[] = [];
+    for (const r of list.records) {
+      const f = this.files.get(r.base);
+      if (!f) continue;
+      this.uidToBase.set(r.uid, r.base);
+      const { flags, keywordIndexes } = decodeLetters(f.parsed.letters);
+      const keywords = keywordIndexes.map((i) => kw.name(i)).filter((k): k is string => k !== undefined);
+      messages.push({ uid: r.uid, flags, keywords: keywords.sort(), size: f.parsed.vsize, key: r.base });
+    }
+    return { uidValidity: list.uidValidity, uidNext: list.nextUid, messages };
+  }
+
+  private knownBases: Set<string> | null = null;
+  private knownFor: Uidlist | null = null;
+
+  private recordKnown(base: string): boolean {
+    if (this.knownFor !== this.uidlist || !this.knownBases) {
+      this.knownBases = new Set((this.uidlist?.records ?? []).map((r) => r.base));
+      this.knownFor = this.uidlist;
+    }
+    return this.knownBases.has(base);
+  }
+
+  private async moveNewToCur(): Promise<void> {
+    for (const [base, f] of this.files) {
+      if (f.sub !== 'new') continue;
+      const name = f.parsed.hasInfo || f.parsed.otherInfo !== null ? f.name : formatMaildirName(f.parsed, '');
+      try {
+        await rename(join(this.dir, 'new', f.name), join(this.dir, 'cur', name));
+        this.files.set(base, { sub: 'cur', name, parsed: parseMaildirName(name) as MaildirName });
+      } catch (err) {
+        if (!hasErrno(err, 'ENOENT')) throw mailErrorFromSystem(err, 'maildir new/ to cur/');
+        // Someone else moved it: it is in cur/ under some name; find it on the next listing.
+        this.files.delete(base);
+      }
+    }
+  }
+
+  /** Path of a message, re-listing once if the cached name is stale; null when gone. */
+  private async locate(uid: number, refresh: boolean): Promise<FileEntry | null> {
+    const base = this.uidToBase.get(uid);
+    if (base === undefined) return null;
+    if (refresh) await this.listDirs();
+    return this.files.get(base) ?? null;
+  }
+
+  private async withFile<T>(uid: number, fn: (path: string, f: FileEntry) => Promise<T>): Promise<T | null> {
+    for (const refresh of [false, true]) {
+      const f = await this.locate(uid, refresh);
+      if (!f) return null;
+      try {
+        return await fn(join(this.dir, f.sub, f.name), f);
+      } catch (err) {
+        if (!hasErrno(err, 'ENOENT')) throw mailErrorFromSystem(err, 'message');
+      }
+    }
+    return null;
+  }
+
+  async internalDate(uid: number): Promise<number> {
+    const t = await this.withFile(uid, async (p) => (await stat(p)).mtimeMs);
+    if (t === null) throw new MailError('Expunged', `message ${uid} was expunged`);
+    return Math.floor(t);
+  }
+
+  async openRaw(uid: number): Promise<Readable> {
+    const fh = await this.withFile(uid, (p) => open(p, 'r'));
+    if (fh === null) throw new MailError('Expunged', `message ${uid} was expunged`);
+    return createReadStream('', { fd: fh, autoClose: true });
+  }
+
+  async updateFlags(changes: readonly BackendFlagChange[]): Promise<void> {
+    const kw = await this.keywordMap();
+    const all = [...new Set(changes.flatMap((c) => c.keywords))];
+    const overflow = await kw.ensure(all);
+    if (overflow.length > 0) this.opts.log.warn({ keywords: overflow }, 'maildir: more than 26 keywords, extra ones not stored');
+    for (const c of changes) {
+      await this.withFile(c.uid, async (path, f) => {
+        const letters = encodeLetters(f.parsed.letters, c.flags, kw.indexesOf(c.keywords));
+        const name = formatMaildirName(f.parsed, letters);
+        if (name === f.name && f.sub === 'cur') return;
+        await rename(path, join(this.dir, 'cur', name));
+        this.files.set(f.parsed.base, { sub: 'cur', name, parsed: parseMaildirName(name) as MaildirName });
+      });
+    }
+  }
+
+  async expunge(uids: readonly number[]): Promise<number[]> {
+    const done: number[] = [];
+    let bytes = 0;
+    for (const uid of uids) {
+      const r = await this.withFile(uid, async (path, f) => {
+        await unlink(path);
+        this.files.delete(f.parsed.base);
+        bytes += f.parsed.size ?? f.parsed.vsize ?? 0;
+        return true;
+      });
+      if (r) done.push(uid);
+    }
+    await this.opts.quota?.update(-bytes, -done.length);
+    return done;
+  }
+
+  /** Write a message to tmp/ and move it into new/ or cur/; returns its base name. */
+  private async deliver(item: BackendAppend, kw: KeywordMap): Promise<string> {
+    const base = uniqueBaseName(this.opts.now(), item.data.length, crlfLength(item.data));
+    const tmpPath = join(this.dir, 'tmp', base);
+    const fh = await open(tmpPath, 'wx', 0o600);
+    try {
+      await fh.writeFile(item.data);
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+    const when = new Date(item.internalDate);
+    await utimes(tmpPath, when, when);
+    const letters = encodeLetters('', item.flags, kw.indexesOf(item.keywords));
+    const anyFlag = letters !== '';
+    const name = anyFlag ? formatMaildirName(parseMaildirName(base) as MaildirName, letters) : base;
+    await link(tmpPath, join(this.dir, anyFlag ? 'cur' : 'new', name));
+    await unlink(tmpPath);
+    this.files.set(base, { sub: anyFlag ? 'cur' : 'new', name, parsed: parseMaildirName(name) as MaildirName });
+    return base;
+  }
+
+  async append(items: readonly BackendAppend[]): Promise<number[]> {
+    const total = items.reduce((n, i) => n + i.data.length, 0);
+    await this.opts.quota?.check(total, items.length);
+    const kw = await this.keywordMap();
+    await kw.ensure([...new Set(items.flatMap((i) => i.keywords))]);
+    const bases: string[] = [];
+    try {
+      for (const item of items) bases.push(await this.deliver(item, kw));
+    } catch (err) {
+      throw mailErrorFromSystem(err, 'append');
+    }
+    return this.recordNew(bases, total);
+  }
+
+  private async recordNew(bases: string[], bytes: number): Promise<number[]> {
+    const list = await this.assignUids(bases);
+    await this.opts.quota?.update(bytes, bases.length);
+    const uidOf = new Map(list.records.map((r) => [r.base, r.uid]));
+    return bases.map((b) => {
+      const uid = uidOf.get(b);
+      if (uid === undefined) throw new MailError('Temp', 'appended message lost its UID');
+      this.uidToBase.set(uid, b);
+      return uid;
+    });
+  }
+
+  async copyTo(uids: readonly number[], target: MailboxBackend): Promise<number[] | null> {
+    if (!(target instanceof MaildirMailboxBackend)) return null;
+    const srcKw = await this.keywordMap();
+    const dstKw = await target.keywordMap();
+    const bases: string[] = [];
+    let bytes = 0;
+    const sources: { path: string; f: FileEntry }[] = [];
+    for (const uid of uids) {
+      const r = await this.withFile(uid, async (path, f) => {
+        await stat(path);
+        return { path, f };
+      });
+      if (!r) throw new MailError('Expunged', `message ${uid} was expunged`);
+      sources.push(r);
+      bytes += r.f.parsed.size ?? r.f.parsed.vsize ?? 0;
+    }
+    await target.opts.quota?.check(bytes, sources.length);
+    const names = sources.flatMap(({ f }) => decodeLetters(f.parsed.letters).keywordIndexes.map((i) => srcKw.name(i) ?? ''));
+    await dstKw.ensure([...new Set(names.filter((n) => n !== ''))]);
+    for (const { path, f } of sources) {
+      const { flags, keywordIndexes } = decodeLetters(f.parsed.letters);
+      const kws = keywordIndexes.map((i) => srcKw.name(i)).filter((k): k is string => k !== undefined);
+      const size = f.parsed.size;
+      const vsize = f.parsed.vsize;
+      let base = uniqueBaseName(this.opts.now(), size ?? 0, vsize ?? 0);
+      if (size === null || vsize === null) base = base.replace(/,S=\d+,W=\d+$/, '');
+      const letters = encodeLetters(f.parsed.letters.replace(/[a-z]/g, ''), flags, dstKw.indexesOf(kws));
+      const name = formatMaildirName(parseMaildirName(base) as MaildirName, letters);
+      try {
+        await link(path, join(target.dir, 'cur', name));
+      } catch (err) {
+        if (hasErrno(err, 'EXDEV', 'EPERM', 'EMLINK') && bases.length === 0) return null;
+        throw mailErrorFromSystem(err, 'copy');
+      }
+      target.files.set(base, { sub: 'cur', name, parsed: parseMaildirName(name) as MaildirName });
+      bases.push(base);
+    }
+    return target.recordNew(bases, bytes);
+  }
+
+  async waitForChange(signal: AbortSignal): Promise<void> {
+    if (signal.aborted) throw signal.reason;
+    const stamp = async () => {
+      const parts: string[] = [];
+      for (const sub of ['new', 'cur']) {
+        const st = await stat(join(this.dir, sub)).catch(() => null);
+        parts.push(st ? `${st.ino}:${st.mtimeMs}:${st.ctimeMs}` : '-');
+      }
+      return parts.join('|');
+    };
+    const initial = await stamp();
+    const inner = new AbortController();
+    const onAbort = () => inner.abort(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    try {
+      await new Promise<void>((resolve, reject) => {
+        let settled = false;
+        const finish = (err?: unknown) => {
+          if (settled) return;
+          settled = true;
+          clearInterval(timer);
+          inner.abort();
+          if (err !== undefined) reject(err);
+          else resolve();
+        };
+        inner.signal.addEventListener('abort', () => finish(signal.aborted ? signal.reason : undefined), { once: true });
+        const timer = setInterval(() => {
+          stamp().then((s) => s !== initial && finish(), () => undefined);
+        }, this.opts.pollMs);
+        for (const sub of ['new', 'cur']) {
+          (async () => {
+            try {
+              for await (const _ev of watch(join(this.dir, sub), { signal: inner.signal })) return finish();
+            } catch {
+              // Aborted, or watching unsupported (NFS): the poll covers it.
+            }
+          })();
+        }
+      });
+    } finally {
+      signal.removeEventListener('abort', onAbort);
+    }
+  }
+
+  async close(): Promise<void> {
+    this.files.clear();
+    this.uidToBase.clear();
+  }
+}
+
+/** Create the Maildir directories (and `maildirfolder` for a folder). */
+export async function createMaildir(dir: string, folder: boolean): Promise<void> {
+  for (const sub of ['', 'cur', 'new', 'tmp']) await mkdir(join(dir, sub), { recursive: true, mode: 0o700 });
+  if (folder) await (await open(join(dir, 'maildirfolder'), 'a', 0o600)).close();
+}
