@@ -1,0 +1,163 @@
+// Maildir behaviours beyond the shared suite: on-disk names, keywords file, vanished files,
+// odd files, stale tmp, symlinks, the uidlist Dovecot reads.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, mkdir, readFile, readdir, rm, symlink, unlink, utimes, writeFile, rename } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openMailStore } from '../../../../storage/store.js';
+import { silentLogger } from '../../../../src/log.js';
+import { isMailError } from '../../../../storage/errors.js';
+import { parseUidlist } from '../../../../storage/maildir/uidlist.js';
+
+async function withHome(fn: (home: string, md: string) => Promise<void>): Promise<void> {
+  const home = await mkdtemp(join(tmpdir(), 'inboxd-'));
+  try {
+    await fn(home, join(home, 'Maildir'));
+  } finally {
+    await rm(home, { recursive: true, force: true });
+  }
+}
+const user = (home: string) => ({ username: 'u', home, extra: {} });
+const open = (home: string, now?: () => number) => openMailStore(user(home), 'maildir:~/Maildir', { log: silentLogger(), watchPollMs: 50, now });
+
+test('flags are stored as sorted :2, letters, keywords as letters mapped in dovecot-keywords, new/ moved to cur/', async () => {
+  await withHome(async (home, md) => {
+    const store = await open(home);
+    const box = await store.open('INBOX');
+    const tx = box.begin();
+    tx.append(Buffer.from('Subject: x\n\nhi\n'), { flags: { seen: true, flagged: true }, keywords: ['$Label1', 'Work'] });
+    tx.append(Buffer.from('Subject: y\n\nyo\n'));
+    await tx.commit();
+    await box.sync();
+    const cur = await readdir(join(md, 'cur'));
+    assert.equal(cur.length, 2, 'both in cur/ after a read-write sync');
+    assert.ok(cur.some((n) => /,S=15,W=18:2,FSab$/.test(n)), cur.join(' '));
+    assert.ok(cur.some((n) => /,S=15,W=18:2,$/.test(n)), cur.join(' '));
+    assert.equal(await readFile(join(md, 'dovecot-keywords'), 'utf8'), '0 $Label1\n1 Work\n');
+    const list = parseUidlist(await readFile(join(md, 'dovecot-uidlist'), 'utf8'));
+    assert.deepEqual(list.records.map((r) => r.uid), box.messages.map((m) => m.uid));
+    assert.equal(list.uidValidity, box.uidValidity);
+    await box.close();
+  });
+});
+
+test('a file removed on disk is reported expunged; reading it gives Expunged; a renamed file keeps its UID', async () => {
+  await withHome(async (home, md) => {
+    const store = await open(home);
+    const box = await store.open('INBOX');
+    const tx = box.begin();
+    tx.append(Buffer.from('Subject: 1\n\n1\n'));
+    tx.append(Buffer.from('Subject: 2\n\n2\n'));
+    const { appended } = await tx.commit();
+    await box.sync();
+    const names = (await readdir(join(md, 'cur'))).sort();
+    // Another program (mutt) marks the second message seen by renaming it, and deletes the first.
+    await rename(join(md, 'cur', names[1]), join(md, 'cur', names[1].replace(/:2,.*$/, ':2,S')));
+    await unlink(join(md, 'cur', names[0]));
+    await assert.rejects(box.openContent(appended[0], { what: 'full' }), (e) => isMailError(e, 'Expunged'));
+    const s = await box.sync();
+    assert.deepEqual(s.expunged, [appended[0]]);
+    assert.deepEqual(s.flagsChanged, [appended[1]]);
+    assert.equal(box.byUid(appended[1])!.flags.seen, true);
+    await box.close();
+  });
+});
+
+test('oddly named and non-regular entries are skipped; stale tmp files are removed, fresh ones kept', async () => {
+  await withHome(async (home, md) => {
+    const now = Date.UTC(2024, 0, 10);
+    const store = await open(home, () => now);
+    await mkdir(join(md, 'cur', 'adir'));
+    await writeFile(join(md, 'cur', '.hidden'), 'x');
+    await writeFile(join(md, 'new', '1.good.host'), 'Subject: ok\n\nok\n');
+    await writeFile(join(md, 'tmp', 'old'), 'x');
+    await writeFile(join(md, 'tmp', 'fresh'), 'x');
+    const old = new Date(now - 37 * 3600 * 1000);
+    await utimes(join(md, 'tmp', 'old'), old, old);
+    const fresh = new Date(now - 3600 * 1000);
+    await utimes(join(md, 'tmp', 'fresh'), fresh, fresh);
+    const box = await store.open('INBOX');
+    assert.equal(box.messages.length, 1);
+    assert.deepEqual((await readdir(join(md, 'tmp'))).sort(), ['fresh']);
+    await box.close();
+  });
+});
+
+test('a mailbox symlinked outside the mail root is refused; one inside is allowed', async () => {
+  await withHome(async (home, md) => {
+    const store = await open(home);
+    const outside = join(home, 'outside');
+    await mkdir(join(outside, 'cur'), { recursive: true });
+    await mkdir(join(outside, 'new'));
+    await mkdir(join(outside, 'tmp'));
+    await symlink(outside, join(md, '.Evil'));
+    await assert.rejects(store.open('Evil'), (e) => isMailError(e, 'Perm'));
+    await assert.rejects(store.status('Evil'), (e) => isMailError(e, 'Perm'));
+    await store.create('Real');
+    await symlink(join(md, '.Real'), join(md, '.Alias'));
+    const box = await store.open('Alias');
+    await box.close();
+  });
+});
+
+test('the index is only an accelerator: deleting or corrupting it loses no UID and no flag', async () => {
+  await withHome(async (home, md) => {
+    let store = await open(home);
+    let box = await store.open('INBOX');
+    const tx = box.begin();
+    tx.append(Buffer.from('Subject: a\n\na\n'), { flags: { answered: true } });
+    tx.append(Buffer.from('Subject: b\n\nb\n'));
+    await tx.commit();
+    await box.sync();
+    const before = box.messages.map((m) => [m.uid, m.flags, m.size, m.internalDate]);
+    await box.structure(box.messages[0].uid);
+    await box.close();
+    await writeFile(join(md, 'inboxd.index'), '{not json');
+    await writeFile(join(md, 'inboxd.cache'), 'garbage\n{"v":1}\n');
+    store = await open(home);
+    box = await store.open('INBOX');
+    assert.deepEqual(box.messages.map((m) => [m.uid, m.flags, m.size, m.internalDate]), before);
+    assert.equal((await box.structure(box.messages[0].uid)).envelope.subject, 'a');
+    await box.close();
+    await unlink(join(md, 'inboxd.index'));
+    store = await open(home);
+    box = await store.open('INBOX');
+    assert.deepEqual(box.messages.map((m) => [m.uid, m.flags, m.size, m.internalDate]), before);
+    await box.close();
+  });
+});
+
+test('the index dir of the location (INDEX=) is used instead of the mailbox', async () => {
+  await withHome(async (home, md) => {
+    const store = await openMailStore(user(home), 'maildir:~/Maildir:INDEX=~/idx', { log: silentLogger() });
+    await store.create('Sub');
+    const box = await store.open('Sub');
+    await box.close();
+    assert.ok((await readdir(join(home, 'idx', '.Sub'))).includes('inboxd.index'));
+    assert.ok(!(await readdir(join(md, '.Sub'))).includes('inboxd.index'));
+  });
+});
+
+test('maildirsize is recalculated when missing and updated on append and expunge', async () => {
+  await withHome(async (home, md) => {
+    const store = await openMailStore(user(home), 'maildir:~/Maildir', { log: silentLogger(), quota: { bytes: 1000, messages: 10 } });
+    const box = await store.open('INBOX');
+    let tx = box.begin();
+    tx.append(Buffer.from('Subject: q\n\nq\n'));
+    await tx.commit();
+    await box.sync();
+    const sum = async () => {
+      const lines = (await readFile(join(md, 'maildirsize'), 'utf8')).split('\n');
+      assert.equal(lines[0], '1000S,10C');
+      return lines.slice(1).filter(Boolean).reduce((a, l) => [a[0] + Number(l.split(' ')[0]), a[1] + Number(l.split(' ')[1])], [0, 0]);
+    };
+    assert.deepEqual(await sum(), [14, 1]);
+    tx = box.begin();
+    tx.expunge([box.messages[0].uid]);
+    await tx.commit();
+    assert.deepEqual(await sum(), [0, 0]);
+    await box.close();
+  });
+});
