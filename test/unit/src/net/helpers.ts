@@ -1,11 +1,11 @@
 // Shared helpers for the src/net tests: temp dirs, certificates, and a line-reading TCP/TLS client.
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import tls from 'node:tls';
 import type { Duplex } from 'node:stream';
-import { generateCertificate, type GeneratedCertificate } from '../../../../src/admin/gen-cert.js';
+import { classifyHosts, generateCertificate, type GeneratedCertificate } from '../../../../src/admin/gen-cert.js';
 
 /** Run `fn` with a fresh temp dir that is removed afterwards. */
 export async function withTempDir<T>(fn: (dir: string) => Promise<T>): Promise<T> {
@@ -17,9 +17,36 @@ export async function withTempDir<T>(fn: (dir: string) => Promise<T>): Promise<T
   }
 }
 
-/** A certificate for localhost/127.0.0.1 in `dir`. */
-export function makeCert(dir: string, hosts: string[] = ['mail.example.org']): Promise<GeneratedCertificate> {
+/** A newly generated certificate (own RSA key) for mail.example.org, localhost, 127.0.0.1 in `dir`. */
+export function freshCert(dir: string, hosts: string[] = ['mail.example.org']): Promise<GeneratedCertificate> {
   return generateCertificate({ outDir: dir, hosts });
+}
+
+const cached = new Map<string, Promise<{ cert: string; key: string }>>();
+
+/**
+ * The same as freshCert, but generated once per test process per host list and copied into
+ * `dir` (RSA key generation costs up to a second on a busy machine). Use freshCert when a test
+ * needs two different certificates.
+ */
+export async function makeCert(dir: string, hosts: string[] = ['mail.example.org']): Promise<GeneratedCertificate> {
+  const cacheKey = hosts.join(',');
+  let pems = cached.get(cacheKey);
+  if (pems === undefined) {
+    pems = withTempDir(async (tmp) => {
+      const g = await generateCertificate({ outDir: tmp, hosts });
+      return { cert: await readFile(g.certPath, 'utf8'), key: await readFile(g.keyPath, 'utf8') };
+    });
+    cached.set(cacheKey, pems);
+  }
+  const { cert, key } = await pems;
+  await mkdir(dir, { recursive: true });
+  const certPath = path.join(dir, 'inboxd.crt');
+  const keyPath = path.join(dir, 'inboxd.key');
+  await writeFile(keyPath, key, { mode: 0o600 });
+  await writeFile(certPath, cert, { mode: 0o644 });
+  const { dnsNames, ipAddresses } = classifyHosts(hosts);
+  return { certPath, keyPath, dnsNames, ipAddresses };
 }
 
 /** A client socket that collects everything it receives and can wait for text or for close. */

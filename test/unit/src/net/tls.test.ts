@@ -8,7 +8,7 @@ import type tls from 'node:tls';
 import { StartupError } from '../../../../src/errors.js';
 import { silentLogger } from '../../../../src/log.js';
 import { TlsManager, serverHandshake, type TlsOptions } from '../../../../src/net/tls.js';
-import { connectTls, makeCert, withTempDir } from './helpers.js';
+import { connectTls, freshCert, makeCert, withTempDir } from './helpers.js';
 
 /** A TLS echo server that wraps each accepted socket with the manager's current context. */
 async function echoServer(manager: TlsManager): Promise<{ port: number; close: () => Promise<void> }> {
@@ -95,7 +95,7 @@ test('openssl s_client accepts the SANs it was asked to verify and rejects other
 test('a key that belongs to another certificate is a StartupError naming both files', async () => {
   await withTempDir(async (dir) => {
     const a = await makeCert(path.join(dir, 'a'));
-    const b = await makeCert(path.join(dir, 'b'));
+    const b = await freshCert(path.join(dir, 'b'));
     assert.throws(
       () => new TlsManager(opts(a.certPath, b.keyPath)),
       (err: unknown) =>
@@ -132,7 +132,7 @@ test('missing, directory, empty-path and garbage files are StartupErrors naming 
 test('a certificate chain file is accepted and sent to clients', async () => {
   await withTempDir(async (dir) => {
     const leaf = await makeCert(path.join(dir, 'leaf'));
-    const other = await makeCert(path.join(dir, 'other'));
+    const other = await freshCert(path.join(dir, 'other'));
     const chainPath = path.join(dir, 'chain.pem');
     await writeFile(chainPath, (await readFile(leaf.certPath, 'utf8')) + (await readFile(other.certPath, 'utf8')));
     const manager = new TlsManager(opts(chainPath, leaf.keyPath));
@@ -161,7 +161,7 @@ test('reload: new handshakes get the new certificate, an open session keeps work
       before.client.write('one');
       await before.client.expect('echo:one');
 
-      await makeCert(dir); // overwrites inboxd.crt/inboxd.key with a new pair
+      await freshCert(dir); // overwrites inboxd.crt/inboxd.key with a new pair
       const result = manager.reload();
       assert.equal(result.ok, true);
       assert.notEqual(manager.certificate.fingerprint256, oldPrint);
@@ -186,7 +186,7 @@ test('a failed reload reports the error and keeps serving the old certificate', 
     const cert = await makeCert(dir);
     const manager = new TlsManager(opts(cert.certPath, cert.keyPath));
     const print = manager.certificate.fingerprint256;
-    const other = await makeCert(path.join(dir, 'other'));
+    const other = await freshCert(path.join(dir, 'other'));
     await writeFile(cert.keyPath, await readFile(other.keyPath)); // key of another certificate
     const result = manager.reload();
     assert.equal(result.ok, false);
