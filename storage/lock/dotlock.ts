@@ -9,12 +9,13 @@
 // mtime, i.e. the file server's clock, as liblockfile does, unless a clock is injected), it is
 // removed, but only if it is still the same file (inode and mtime unchanged since we judged it
 // stale), and the link is tried once more. While held, the lock is touched periodically so it
-// never looks stale; touch and release act only if `<file>.lock` is still our inode.
+// never looks stale; touch and release act only if `<file>.lock` is still ours (inode, birth
+// time and content).
 
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { dirname, join } from 'node:path';
-import { link, open, stat, unlink } from 'node:fs/promises';
+import { link, open, stat, unlink, type FileHandle } from 'node:fs/promises';
 import type { Stats } from 'node:fs';
 import { lockErrorFromSystem } from './errors.js';
 
@@ -56,6 +57,11 @@ function sameFile(a: Stats, b: Stats): boolean {
   return a.ino === b.ino && a.dev === b.dev;
 }
 
+/** Same inode and same birth time: an unlinked inode number is often reused at once. */
+function sameBirth(a: Stats, b: Stats): boolean {
+  return sameFile(a, b) && a.birthtimeMs === b.birthtimeMs;
+}
+
 async function statOrNull(p: string): Promise<Stats | null> {
   try {
     return await stat(p);
@@ -75,10 +81,11 @@ export async function tryDotlock(path: string, options: DotlockOptions = {}): Pr
   const lockPath = `${path}.lock`;
   const dir = dirname(lockPath);
   const tmp = tempName(dir);
+  const content = `${process.pid}\n`;
   try {
     const fh = await open(tmp, 'wx', 0o644);
     try {
-      await fh.writeFile(`${process.pid}\n`);
+      await fh.writeFile(content);
     } finally {
       await fh.close();
     }
@@ -95,7 +102,7 @@ export async function tryDotlock(path: string, options: DotlockOptions = {}): Pr
         linkErr = err as NodeJS.ErrnoException;
       }
       const own = await stat(tmp);
-      if (own.nlink === 2) return heldDotlock(path, lockPath, own, staleMs, options.touchIntervalMs);
+      if (own.nlink === 2) return heldDotlock(path, lockPath, own, content, staleMs, options.touchIntervalMs);
       if (linkErr && linkErr.code !== 'EEXIST') throw linkErr;
       const existing = await statOrNull(lockPath);
       if (!existing) continue; // removed meanwhile: try the link again
@@ -117,14 +124,17 @@ export async function tryDotlock(path: string, options: DotlockOptions = {}): Pr
   }
 }
 
-function heldDotlock(path: string, lockPath: string, own: Stats, staleMs: number, touchIntervalMs?: number): Dotlock {
+function heldDotlock(path: string, lockPath: string, own: Stats, content: string, staleMs: number, touchIntervalMs?: number): Dotlock {
   let lost = false;
   let released: Promise<void> | undefined;
   const interval = touchIntervalMs ?? Math.max(1000, Math.floor(staleMs / 3));
 
-  async function touch(): Promise<boolean> {
+  // Ours = same inode, same birth time and still our content: inode numbers are reused as soon
+  // as a file is unlinked, so after a foreign stale-break and re-create the inode alone can lie.
+  // Runs `action` on the open lock file when it is ours; marks the lock lost otherwise.
+  async function whenOurs(what: string, action: (fh: FileHandle) => Promise<void>): Promise<boolean> {
     if (lost) return false;
-    let fh;
+    let fh: FileHandle;
     try {
       fh = await open(lockPath, 'r');
     } catch (err) {
@@ -132,21 +142,29 @@ function heldDotlock(path: string, lockPath: string, own: Stats, staleMs: number
         lost = true;
         return false;
       }
-      throw lockErrorFromSystem(err, lockPath, 'touching the dotlock');
+      throw lockErrorFromSystem(err, lockPath, what);
     }
     try {
-      if (!sameFile(await fh.stat(), own)) {
+      const buf = Buffer.alloc(64);
+      const { bytesRead } = await fh.read(buf, 0, buf.length, 0);
+      if (!sameBirth(await fh.stat(), own) || buf.toString('latin1', 0, bytesRead) !== content) {
         lost = true;
         return false;
       }
-      const t = new Date();
-      await fh.utimes(t, t);
+      await action(fh);
       return true;
     } catch (err) {
-      throw lockErrorFromSystem(err, lockPath, 'touching the dotlock');
+      throw lockErrorFromSystem(err, lockPath, what);
     } finally {
       await fh.close();
     }
+  }
+
+  function touch(): Promise<boolean> {
+    return whenOurs('touching the dotlock', async (fh) => {
+      const t = new Date();
+      await fh.utimes(t, t);
+    });
   }
 
   const timer =
@@ -168,15 +186,11 @@ function heldDotlock(path: string, lockPath: string, own: Stats, staleMs: number
     release() {
       released ??= (async () => {
         if (timer) clearInterval(timer);
-        try {
-          const cur = await statOrNull(lockPath);
-          if (cur && sameFile(cur, own)) await unlink(lockPath);
-          else lost = true;
-        } catch (err) {
-          if ((err as NodeJS.ErrnoException).code !== 'ENOENT') {
-            throw lockErrorFromSystem(err, lockPath, 'removing the dotlock');
-          }
-        }
+        await whenOurs('removing the dotlock', async () => {
+          await unlink(lockPath).catch((err: NodeJS.ErrnoException) => {
+            if (err.code !== 'ENOENT') throw err;
+          });
+        });
       })();
       return released;
     },

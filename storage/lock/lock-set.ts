@@ -78,7 +78,13 @@ export const processMutex = new KeyedMutex();
 
 const realClock: LockClock = {
   now: () => performance.now(),
-  sleep: (ms, signal) => sleepTimer(ms, undefined, { signal }),
+  sleep: async (ms, signal) => {
+    try {
+      await sleepTimer(ms, undefined, { signal });
+    } catch (err) {
+      throw signal?.aborted ? signal.reason : err;
+    }
+  },
 };
 
 /** The real path of `path`, or of its directory plus its name when the file does not exist. */

@@ -33,7 +33,7 @@ sys.stdin.readline()
 print('unlocked', flush=True)
 `;
 
-/** A Python child process holding a lock until `release()` is called. */
+/** A Python child process holding a lock until `release()` (idempotent) is called. */
 export interface ForeignHolder {
   release(): Promise<void>;
 }
@@ -61,13 +61,17 @@ export async function pythonHold(path: string, kind: 'lockf' | 'flock', mode: 'e
   const line = nextLine(child);
   const first = await line();
   if (first !== 'locked') throw new Error(`python lock holder failed: ${first}`);
+  let released: Promise<void> | undefined;
   return {
-    async release() {
-      child.stdin.write('\n');
-      const l = await line();
-      if (l !== 'unlocked') throw new Error(`python lock holder: ${l}`);
-      child.stdin.end();
-      await new Promise((r) => child.once('close', r));
+    release() {
+      released ??= (async () => {
+        child.stdin.write('\n');
+        const l = await line();
+        if (l !== 'unlocked') throw new Error(`python lock holder: ${l}`);
+        child.stdin.end();
+        if (child.exitCode === null) await new Promise((r) => child.once('close', r));
+      })();
+      return released;
     },
   };
 }
