@@ -6,7 +6,10 @@
 // boundaries of the open multiparts, innermost first, also while a header is being read (as
 // Dovecot does), so a missing closing boundary or a truncated part never swallows its parent.
 // A boundary line closes every node above its multipart; the CRLF before it belongs to the
-// boundary (RFC 2046 §5.1.1), so those bodies end 2 bytes before the line. Line counts come
+// boundary (RFC 2046 §5.1.1), so those bodies end 2 bytes before the line, unless that CRLF
+// already ended a previous boundary line (as Dovecot reads it: after "--inner--" CRLF
+// "--outer" the inner multipart keeps its last CRLF, and "--b" CRLF CRLF "--b" is an empty
+// part with an empty header). A header cut by a boundary ends where the body would have. Line counts come
 // from global line numbers: a body from line a to the boundary on line b holds b-a-1 CRLFs.
 // Only header bytes (capped) and the boundary stack are kept; body bytes are never stored.
 //
@@ -100,6 +103,8 @@ export class MimeStructureParser {
   private readonly stack: OpenNode[] = [];
   private readonly limits: Required<MimeParseLimits>;
   private lineNo = 0;
+  /** True when the previous line was a boundary line (its CRLF is then already taken). */
+  private prevWasBoundary = false;
   private readonly root: MimeNode;
   private envelope: Envelope | null = null;
 
@@ -125,7 +130,10 @@ export class MimeStructureParser {
     const lines = this.reader.lines;
     while (this.stack.length > 0) {
       const top = this.stack[this.stack.length - 1];
-      if (top.inHeader) this.endHeader(top, size, lines);
+      if (top.inHeader) {
+        this.endHeader(top, size, lines);
+        continue; // ending a header may open an embedded message: close that first
+      }
       this.closeTop(size, lines);
     }
     return { root: this.root, envelope: this.envelope ?? buildEnvelope([]), size, lines };
@@ -150,7 +158,11 @@ export class MimeStructureParser {
   private onLine(line: Line): void {
     const lineNo = this.lineNo;
     if (line.terminated) this.lineNo++;
-    if (line.prefix.length >= 2 && line.prefix[0] === DASH && line.prefix[1] === DASH && this.tryBoundary(line, lineNo)) return;
+    if (line.prefix.length >= 2 && line.prefix[0] === DASH && line.prefix[1] === DASH && this.tryBoundary(line, lineNo)) {
+      this.prevWasBoundary = true;
+      return;
+    }
+    this.prevWasBoundary = false;
     const top = this.stack[this.stack.length - 1];
     if (top.inHeader) {
       if (line.length === 0 && line.terminated) {
@@ -175,11 +187,20 @@ export class MimeStructureParser {
       if (b === null || line.prefix.length < b.length) continue;
       if (line.prefix.compare(b, 0, b.length, 0, b.length) !== 0) continue;
       const isClose = line.prefix.length >= b.length + 2 && line.prefix[b.length] === DASH && line.prefix[b.length + 1] === DASH;
-      const end = Math.max(0, line.start - 2);
+      // The CRLF before a boundary line belongs to it, unless an earlier boundary line
+      // (e.g. an inner close-delimiter) already ended with that CRLF, or the header lines of an
+      // embedded message took it (Dovecot keeps it in that header, not in a MIME header).
+      const top = this.stack[this.stack.length - 1];
+      const crlfTaken = this.prevWasBoundary || (top.inHeader && top.envelopeSink !== null && top.headerKept > 0);
+      const end = crlfTaken ? line.start : Math.max(0, line.start - 2);
+      const lastLine = crlfTaken ? lineNo : lineNo - 1;
       while (this.stack.length - 1 > i) {
-        const top = this.stack[this.stack.length - 1];
-        if (top.inHeader) this.endHeader(top, line.start, lineNo);
-        this.closeTop(end, lineNo - 1, true);
+        const open = this.stack[this.stack.length - 1];
+        if (open.inHeader) {
+          this.endHeader(open, end, lineNo);
+          continue; // ending a header may open an embedded message: close that first
+        }
+        this.closeTop(end, lastLine, true);
       }
       const multipart = this.stack[i];
       if (isClose) {
@@ -200,6 +221,8 @@ export class MimeStructureParser {
   private endHeader(open: OpenNode, bodyStart: number, bodyLine: number): void {
     const node = open.node;
     open.inHeader = false;
+    // a boundary may take back the CRLF right before it, even when no header line was read
+    if (bodyStart < node.headerStart) node.headerStart = bodyStart;
     node.headerEnd = bodyStart;
     node.bodyStart = bodyStart;
     open.bodyLine = bodyLine;
@@ -241,6 +264,13 @@ export class MimeStructureParser {
     const open = this.stack.pop();
     if (!open) return;
     const node = open.node;
+    if (end < node.bodyStart) {
+      // The CRLF taken by the boundary was the header's own line end or blank line (Dovecot
+      // reads "--b\r\n\r\n--b" as an empty part): the header stops before it, the body is empty.
+      node.headerStart = Math.min(node.headerStart, end);
+      node.headerEnd = end;
+      node.bodyStart = end;
+    }
     node.bodyEnd = Math.max(node.bodyStart, end);
     node.bodySize = node.bodyEnd - node.bodyStart;
     node.bodyLines = Math.max(0, lastLine - open.bodyLine);

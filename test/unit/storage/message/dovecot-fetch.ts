@@ -24,6 +24,33 @@ async function chownTree(dir: string, uid: number, gid: number, entries: string[
 
 /** Fetches Dovecot's size, BODYSTRUCTURE and ENVELOPE for each message, in order. */
 export async function dovecotFetch(messages: Buffer[]): Promise<DovecotView[]> {
+  const out = await runDovecot(messages, ['b FETCH 1:* (RFC822.SIZE BODYSTRUCTURE ENVELOPE)']);
+  return parseFetches(out, messages.length);
+}
+
+/** Fetches, for message i, the items sections[i] (e.g. "1.MIME", "HEADER") with BODY.PEEK. */
+export async function dovecotSections(messages: Buffer[], sections: string[][]): Promise<Record<string, string>[]> {
+  const commands = sections.map((list, i) => `f${i} FETCH ${i + 1} (${list.map((sec) => `BODY.PEEK[${sec}]`).join(' ')})`);
+  const out = await runDovecot(messages, commands);
+  const result: Record<string, string>[] = messages.map(() => ({}));
+  let pos = 0;
+  while (true) {
+    const at = out.indexOf(' FETCH (', pos);
+    if (at === -1) break;
+    const seq = Number(out.subarray(out.lastIndexOf('* ', at) + 2, at).toString('latin1'));
+    const { value, next } = parseSexp(out, at + 7);
+    pos = next;
+    const items = value as Sexp[];
+    for (let i = 0; i + 1 < items.length; i += 2) {
+      const key = String(items[i]).replace(/^BODY\[(.*)\]$/i, '$1');
+      result[seq - 1][key] = items[i + 1] as string;
+    }
+  }
+  return result;
+}
+
+/** Runs Dovecot's imap over a Maildir holding `messages`; returns its raw output. */
+async function runDovecot(messages: Buffer[], commands: string[]): Promise<Buffer> {
   try {
     await access(IMAP_BINARY);
   } catch {
@@ -48,7 +75,7 @@ export async function dovecotFetch(messages: Buffer[]): Promise<DovecotView[]> {
     // plain file: feed it through real pipes made by the shell.
     const inPath = path.join(dir, 'commands');
     const outPath = path.join(dir, 'responses');
-    await writeFile(inPath, 'a SELECT INBOX\r\nb FETCH 1:* (RFC822.SIZE BODYSTRUCTURE ENVELOPE)\r\nc LOGOUT\r\n');
+    await writeFile(inPath, ['a SELECT INBOX', ...commands, 'c LOGOUT', ''].join('\r\n'));
     const output = await open(outPath, 'w');
     let err = '';
     const code = await new Promise<number | null>((resolve, reject) => {
@@ -68,7 +95,7 @@ export async function dovecotFetch(messages: Buffer[]): Promise<DovecotView[]> {
     });
     const out = await readFile(outPath);
     if (code !== 0 || !out.includes('c OK')) throw new Error(`dovecot imap failed (${code}): ${err}\n${out.toString()}`);
-    return parseFetches(out, messages.length);
+    return out;
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

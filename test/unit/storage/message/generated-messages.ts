@@ -26,6 +26,10 @@ export function generatedMessages(): { name: string; bytes: Buffer }[] {
   add('folded content-type with tabs', 'Content-Type: multipart/alternative;\n\tboundary="x y"\n\n--x y\nContent-Type: text/plain\n\nz\n--x y--\n');
   add('language and location folded', 'Content-Type: text/plain\nContent-Language: en-US,\n fr\nContent-Location:\n  http://x/y\nContent-ID:   <id@x>  \n\nx\n');
   add('first line of a field empty, value folded', 'Subject:\n  folded subject\nFrom:\n a@b\nContent-Type:\n text/plain;\n charset=utf-8\nContent-Description:\n\tdesc\n\nx\n');
+  add('embedded header cut by a boundary', 'Content-Type: multipart/mixed; boundary=b\n\n--b\nContent-Type: message/rfc822\n\nSubject: cut\n--b\nContent-Type: message/rfc822\n\n--b\nContent-Type: message/rfc822\n--b--\n');
+  add('part header cut by a boundary', 'Content-Type: multipart/mixed; boundary=b\n\n--b\nContent-Type: text/html\n--b\nContent-Type: text/html\n\n--b--\n');
+  add('embedded multipart closed right before the outer boundary', 'Content-Type: multipart/mixed; boundary=b\n\n--b\nContent-Type: message/rfc822\n\nSubject: in\nContent-Type: multipart/mixed; boundary=i\n\n--i\n\nx\n--i--\n--b--\n');
+  add('CRLF file with LF-only lines mixed in a multipart', 'Content-Type: multipart/mixed; boundary=m\r\n\r\n--m\nContent-Type: text/plain\r\n\nbody\r\n--m--\r\n');
   add('multipart params order', 'Content-Type: multipart/mixed; a=1; boundary=z; b=2\n\n--z\n\nx\n--z--\n');
   return list;
 }
