@@ -1,0 +1,7 @@
+// Public surface of the IMAP encoders.
+
+export { encodeAstring, encodeLiteral, encodeString } from './string.js';
+export type { StringOptions } from './string.js';
+export { continuation, dateTime, flagList, isValidFlag, joinParts, paren, sequenceSet, tagged, untagged, untaggedStatus } from './response.js';
+export type { Part, ResponseCode, TaggedStatus, UntaggedStatus } from './response.js';
+export { encodeAddress, encodeAddressList } from './address.js';
