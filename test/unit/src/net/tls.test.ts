@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { readFile, writeFile, mkdir } from 'node:fs/promises';
+import { chmod, readFile, writeFile, mkdir } from 'node:fs/promises';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import net from 'node:net';
 import path from 'node:path';
 import type tls from 'node:tls';
@@ -270,5 +271,33 @@ test('garbage instead of a ClientHello rejects the handshake without throwing', 
     await new Promise((resolve) => client.once('close', resolve));
     assert.match(String(await outcome), /wrong version number|http request|packet length/i);
     await new Promise<void>((resolve) => server.close(() => resolve()));
+  });
+});
+
+test('a certificate file the daemon may not read is "permission denied"', async () => {
+  await withTempDir(async (dir) => {
+    const cert = await makeCert(dir);
+    await chmod(cert.certPath, 0o000);
+    if (process.getuid?.() !== 0) {
+      assert.throws(() => new TlsManager(opts(cert.certPath, cert.keyPath)), /^StartupError: tls\.cert: cannot read certificate file ".*inboxd\.crt": permission denied$/);
+      return;
+    }
+    // root reads anything: try as nobody in a child process (never change this process's ids).
+    const here = path.dirname(fileURLToPath(import.meta.url));
+    const modUrl = pathToFileURL(path.resolve(here, '../../../../src/net/tls.ts')).href;
+    const script = path.join(dir, 'load.mts');
+    await writeFile(
+      script,
+      `import { TlsManager } from ${JSON.stringify(modUrl)};\n` +
+        `process.setgid('nogroup'); process.setuid('nobody');\n` +
+        `try { new TlsManager(${JSON.stringify(opts(cert.certPath, cert.keyPath))}); console.log('loaded'); }\n` +
+        `catch (e) { console.log(String(e)); }\n`,
+    );
+    const out = await new Promise<string>((resolve, reject) => {
+      execFile(process.execPath, ['--import', 'tsx', script], { cwd: path.resolve(here, '../../../..') }, (err, stdout, stderr) =>
+        err ? reject(new Error(`${err.message}\n${stderr}`)) : resolve(stdout.trim()),
+      );
+    });
+    assert.match(out, /^StartupError: tls\.cert: cannot read certificate file ".*inboxd\.crt": permission denied$/);
   });
 });
