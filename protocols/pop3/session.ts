@@ -1,11 +1,10 @@
 // One POP3 connection (RFC 1939, RFC 2449, RFC 2595, RFC 5034): reads pipelined command lines,
 // dispatches them in order by state, streams multi-line responses with backpressure.
-import { once } from 'node:events';
-import type { Duplex, Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import { randomBytes } from 'node:crypto';
 import type { Config } from '../../src/config/schema.js';
 import type { AuthBackend, AuthenticatedUser } from '../../src/auth/types.js';
-import type { Logger } from '../../src/log.js';
+import type { ClientConnection } from '../../src/net/connection.js';
 import type { MailStore } from '../../storage/types.js';
 import { isMailError } from '../../storage/errors.js';
 import { cleartextAllowed, type MechanismName } from '../sasl/index.js';
@@ -14,22 +13,6 @@ import { parseCommand, Pop3LineParser, type LineEvent } from './parser.js';
 import type { Pop3State } from './state.js';
 import type { MaildropRegistry } from './maildrops.js';
 import { COMMANDS } from './commands/index.js';
-
-/** What a POP3 session needs from the connection layer (src/net's ClientConnection fits). */
-export interface Pop3Connection {
-  readonly id: string;
-  readonly clientIp: string;
-  readonly secure: boolean;
-  readonly stream: Duplex;
-  readonly log: Logger;
-  write(data: Buffer | string): boolean;
-  startTls(): Promise<void>;
-  close(): void;
-  onClose(cb: () => void): void;
-  onShutdown(cb: () => void): void;
-  setIdleTimeout(ms: number, onTimeout: () => void): void;
-  setLogoutFields(fields: Record<string, unknown>): void;
-}
 
 /** The user database plus the failure penalty (src/auth's Authenticator fits). */
 export interface Pop3Auth extends AuthBackend {
@@ -73,10 +56,9 @@ export class Pop3Session {
   private waiter: (() => void) | null = null;
   private closed = false;
   private badCommands = 0;
-  private readonly onData = (chunk: Buffer): void => this.receive(chunk);
 
   constructor(
-    readonly conn: Pop3Connection,
+    readonly conn: ClientConnection,
     readonly deps: Pop3Deps,
   ) {
     this.parser = new Pop3LineParser(deps.maxLineBytes);
@@ -94,7 +76,7 @@ export class Pop3Session {
       this.send('-ERR Disconnected for inactivity');
       this.conn.close();
     });
-    this.attach();
+    this.conn.onData((chunk) => this.receive(chunk));
     this.send(`+OK inboxd POP3 server ready ${this.apopChallenge}`);
     try {
       while (!this.closed) {
@@ -178,7 +160,7 @@ export class Pop3Session {
     try {
       for await (const chunk of stuffer) {
         if (this.closed) break;
-        if (!this.conn.write(chunk as Buffer)) await Promise.race([once(this.conn.stream, 'drain'), once(this.conn.stream, 'close')]);
+        if (!this.conn.write(chunk as Buffer)) await this.conn.waitDrain();
       }
     } finally {
       source.destroy();
@@ -190,7 +172,7 @@ export class Pop3Session {
   async nextLine(): Promise<LineEvent | null> {
     while (this.queue.length === 0) {
       if (this.closed) return null;
-      this.conn.stream.resume();
+      this.conn.resume();
       await new Promise<void>((resolve) => (this.waiter = resolve));
     }
     return this.queue.shift() ?? null;
@@ -201,28 +183,19 @@ export class Pop3Session {
    * cleartext and must not be executed after the upgrade), upgrade, and read from the TLS stream.
    */
   async upgradeTls(): Promise<void> {
-    this.conn.stream.pause();
-    this.detach();
+    this.conn.pause();
     this.queue.length = 0;
     this.parser.reset();
     await this.conn.startTls();
-    this.attach();
+    this.conn.resume();
   }
 
   private receive(chunk: Buffer): void {
     this.parser.feed(chunk);
     for (let ev = this.parser.next(); ev.kind !== 'need-more'; ev = this.parser.next()) this.queue.push(ev);
     // Backpressure on pipelining clients: stop reading while many commands wait.
-    if (this.queue.length > 64 || this.parser.pending > this.deps.maxLineBytes * 2) this.conn.stream.pause();
+    if (this.queue.length > 64 || this.parser.pending > this.deps.maxLineBytes * 2) this.conn.pause();
     this.wake();
-  }
-
-  private attach(): void {
-    this.conn.stream.on('data', this.onData);
-  }
-
-  private detach(): void {
-    this.conn.stream.off('data', this.onData);
   }
 
   private wake(): void {
@@ -243,7 +216,6 @@ export class Pop3Session {
 
   /** End of session: a transaction state that did not reach UPDATE commits nothing. */
   private async finish(): Promise<void> {
-    this.detach();
     const s = this.state;
     if (s.kind === 'transaction') {
       s.release();
