@@ -22,6 +22,8 @@ export interface ClientConnection {
   readonly localPort: number;
   /** True after implicit TLS or a completed STARTTLS. */
   readonly secure: boolean;
+  /** True when STARTTLS/STLS may be offered: not yet secure and a certificate is configured. */
+  readonly canStartTls: boolean;
   /** The current transport: the TCP socket, or the TLS socket after TLS started. */
   readonly stream: Duplex;
   /** Plaintext bytes received through onData and sent through write(). */
@@ -151,6 +153,10 @@ export class Connection implements ClientConnection {
 
   get secure(): boolean {
     return this.isSecure;
+  }
+
+  get canStartTls(): boolean {
+    return !this.isSecure && !this.upgrading && this.ctx.tlsContext() !== undefined;
   }
 
   get stream(): Duplex {

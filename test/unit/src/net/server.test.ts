@@ -115,6 +115,7 @@ test('STARTTLS upgrades a plain session in place; data flows before and after', 
       await c.expect('+OK hello 127.0.0.1 false\r\n');
       c.write('ECHO before\r\n');
       assert.equal(await c.expect('\r\n'), '+OK before\r\n');
+      assert.equal(toy.conns[0].canStartTls, true);
       c.write('STLS\r\n');
       assert.equal(await c.expect('\r\n'), '+OK begin TLS\r\n');
       const secure = await c.startTls({ ca, servername: 'localhost' });
@@ -124,6 +125,8 @@ test('STARTTLS upgrades a plain session in place; data flows before and after', 
       assert.match(await c.expect('\r\n'), / true\r\n$/);
       const conn = toy.conns[0];
       assert.equal(conn.secure, true);
+      assert.equal(conn.canStartTls, false);
+      await assert.rejects(conn.startTls(), /already active/);
       assert.equal(typeof (conn.stream as { getProtocol?: unknown }).getProtocol, 'function');
       c.write('QUIT\r\n');
       await c.closedByServer();
@@ -385,4 +388,20 @@ test('invalid trusted networks are a StartupError naming the setting', () => {
       }),
     (err: unknown) => err instanceof StartupError && /^proxy\.trusted_networks: invalid network "10\.0\.0\.0\/40"/.test(err.message),
   );
+});
+
+test('without a certificate STARTTLS is not offered and refusing it leaves the session usable', async () => {
+  const toy = await startToy();
+  try {
+    const c = await connectPlain(toy.bound[0].port);
+    await c.expect('\r\n');
+    const conn = toy.conns[0];
+    assert.equal(conn.canStartTls, false);
+    await assert.rejects(conn.startTls(), /no TLS certificate is configured/);
+    c.write('ECHO still plain\r\n');
+    assert.equal(await c.expect('\r\n'), '+OK still plain\r\n');
+    c.destroy();
+  } finally {
+    await toy.stop();
+  }
 });
