@@ -1,8 +1,9 @@
 // Grammar primitives of RFC 3501 §9 over one assembled command.
 //
 // The framer (parser.ts) hands over the command text with its CRLFs removed and each literal's
-// announcement `{n}` left in place; the literal bytes themselves are in `literals`, in order.
-// Reading a literal therefore means: parse the announcement, then take the next buffered literal.
+// announcement `{n}` left in place; the literal bytes are kept aside with the text offset where
+// their announcement ended. Reading a literal means: parse the announcement, check that it ended
+// a line there, then take those bytes.
 
 /** A syntax error in a command; the message is shown to the client in a tagged BAD. */
 export class ImapSyntaxError extends Error {

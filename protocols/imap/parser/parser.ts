@@ -289,6 +289,7 @@ export class ImapParser {
 
   private startLiteral(ann: Announcement): ParserEvent | undefined {
     const tag = this.append?.tag ?? readTag(this.firstLine ?? Buffer.alloc(0));
+    if (tag === undefined) return this.failCommand('Invalid or missing tag', ann.size, !ann.sync);
     if (!ann.sync && !this.options.literalPlus && ann.size > LITERAL_MINUS_MAX) {
       this.resetCommand();
       return this.refuseNonSync(ann, tag, `Non-synchronizing literals are limited to ${LITERAL_MINUS_MAX} bytes (LITERAL-)`, true);
@@ -301,7 +302,7 @@ export class ImapParser {
         if (!(err instanceof ImapSyntaxError)) throw err;
         return this.failCommand(err.message, ann.size, !ann.sync, tag);
       }
-      if (head.kind === 'message') return this.startMessage(head, ann, tag ?? '');
+      if (head.kind === 'message') return this.startMessage(head, ann, tag);
     }
     if (ann.binary) return this.failCommand('A literal8 (~{n}) is only allowed for APPEND messages', ann.size, !ann.sync, tag);
     if (ann.size > this.options.maxLiteralBytes || this.textLength + this.buffered + ann.size > this.options.maxLineBytes) {
@@ -311,7 +312,7 @@ export class ImapParser {
     this.state = { s: 'literal', size: ann.size, received: 0, parts: [], sync: ann.sync };
     if (ann.sync) {
       this.awaitingSync = true;
-      return { kind: 'continuation-needed', size: ann.size, tag: tag ?? '' };
+      return { kind: 'continuation-needed', size: ann.size, tag };
     }
     return undefined;
   }

@@ -29,8 +29,9 @@ export function parseSequenceSet(cur: Cursor): SequenceSet {
 
 /**
  * Resolves explicit ranges to sorted, merged, inclusive [low, high] pairs, with `*` standing for
- * `largest` (the highest message number or UID; 0 when the mailbox is empty, so `*` matches nothing
- * then only if the caller skips it). Works on ranges, never expands them, so `1:4294967295` is cheap.
+ * `largest` (the highest message number or UID in use, 0 for an empty mailbox: a lone `*` then
+ * resolves to nothing, `n:*` to 1..n, which the caller's lookup finds empty anyway). Works on
+ * ranges and never expands them, so `1:4294967295` is cheap.
  */
 export function resolveRanges(ranges: readonly SeqRange[], largest: number): Array<[number, number]> {
   const pairs: Array<[number, number]> = [];

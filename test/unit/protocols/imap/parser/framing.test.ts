@@ -228,3 +228,68 @@ test('an error without a readable tag has no tag', () => {
   const events = runAllChunkings('+ NOOP\r\n(x\r\n');
   assert.deepEqual(events.map((e) => e.kind === 'error' && e.tag === undefined), [true, true]);
 });
+
+test('a literal announced by a line without a valid tag is refused before any byte is read', () => {
+  const events = runAllChunkings('+x APPEND INBOX {5}\r\nb NOOP\r\n');
+  assert.deepEqual(kinds(events), ['error::ok', 'command:b:NOOP']);
+});
+
+test('an APPEND with an invalid date-time is refused with its tag', () => {
+  for (const date of ['"30-Feb-2024 10:00:00 +0000"', '"01-Jan-2024 25:00:00 +0000"', '"01-Jan-2024 10:00:00 0000"', '"1-Jan-24 10:00:00 +0000"']) {
+    const events = runAllChunkings(`a APPEND x ${date} {3}\r\nb NOOP\r\n`);
+    assert.deepEqual(kinds(events), ['error:a:ok', 'command:b:NOOP'], date);
+  }
+});
+
+test('an empty APPEND message is announced and ended without data', () => {
+  const events = runAllChunkings('a APPEND x {0}\r\n\r\n');
+  assert.deepEqual(kinds(events), ['append-message', 'continuation-needed', 'literal-end', 'command:a:APPEND']);
+});
+
+test('APPEND bytes are handed out as they arrive, as views of the fed chunks, never accumulated', () => {
+  const size = 4 * 1024 * 1024;
+  const p = new ImapParser({ ...DEFAULT_OPTIONS, maxLiteralBytes: size });
+  p.feed(Buffer.from(`a APPEND INBOX {${size}+}\r\n`));
+  assert.equal(p.next().kind, 'append-message');
+  assert.deepEqual(p.next(), { kind: 'need-more' });
+  const piece = 64 * 1024;
+  let received = 0;
+  for (let off = 0; off < size; off += piece) {
+    const fed = Buffer.alloc(piece, off / piece);
+    p.feed(fed);
+    const ev = p.next();
+    assert.ok(ev.kind === 'literal-data', `at ${off}: ${ev.kind}`);
+    assert.equal(ev.chunk.buffer, fed.buffer, 'the chunk is a view of the fed buffer, not a copy');
+    assert.equal(ev.chunk.length, piece);
+    received += ev.chunk.length;
+    const after = p.next();
+    assert.equal(after.kind, off + piece === size ? 'literal-end' : 'need-more');
+  }
+  assert.equal(received, size);
+  p.feed(Buffer.from('\r\n'));
+  const done = p.next();
+  assert.ok(done.kind === 'command' && done.command.name === 'APPEND');
+});
+
+/** Deterministic pseudo-random bytes. */
+function noise(seed: number, length: number): Buffer {
+  let s = seed >>> 0;
+  const out = Buffer.alloc(length);
+  const alphabet = Buffer.from('a1 ()[]{}<>"\\*%$:,.~+-\r\n\0\xe9FETCH BODY[ APPEND {3}\r\n{2+}\r\n', 'latin1');
+  for (let i = 0; i < length; i++) {
+    s = (Math.imul(s, 1103515245) + 12345) >>> 0;
+    out[i] = alphabet[s % alphabet.length];
+  }
+  return out;
+}
+
+test('random garbage never throws: it yields only commands, errors and literal events', () => {
+  const allowed = new Set(['command', 'error', 'continuation-needed', 'append-message', 'literal-data', 'literal-end']);
+  for (let seed = 1; seed <= 300; seed++) {
+    const input = noise(seed, 600);
+    for (const size of [0, 1, 7]) {
+      const events = run(input, size, { maxLineBytes: 256, maxLiteralBytes: 64, maxNesting: 4 });
+      for (const e of events) assert.ok(allowed.has(e.kind), e.kind);
+    }
+  }
+});
