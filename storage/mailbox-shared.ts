@@ -23,6 +23,8 @@ export interface SharedOptions {
   log: Logger;
   /** How many expunged [uid, modseq] pairs the index remembers. */
   maxExpungedRemembered: number;
+  /** How many messages are read at once when the index must learn about new ones [16]. */
+  ioConcurrency?: number;
 }
 
 /** The result of one refresh. */
@@ -121,30 +123,44 @@ export class MailboxShared {
   private async merge(state: MailboxIndexState, scan: BackendState): Promise<boolean> {
     let changed = false;
     const present = new Set<number>();
+    const fresh: BackendState['messages'] = [];
     for (const m of scan.messages) {
       present.add(m.uid);
       const old = state.messages.get(m.uid);
       if (!old) {
-        let internalDate: number;
-        let size: number;
-        try {
-          internalDate = await this.backend.internalDate(m.uid);
-          size = m.size ?? (await crlfSize(await this.backend.openRaw(m.uid)));
-        } catch (err) {
-          if (err instanceof MailError && err.code === 'Expunged') {
-            present.delete(m.uid);
-            continue;
-          }
-          throw err;
-        }
-        state.messages.set(m.uid, { uid: m.uid, size, internalDate, flags: m.flags, keywords: m.keywords, modseq: ++state.highestModseq });
-        changed = true;
+        fresh.push(m);
       } else if (!sameFlags(old, m.flags, m.keywords)) {
         old.flags = m.flags;
         old.keywords = m.keywords;
         old.modseq = ++state.highestModseq;
         changed = true;
       }
+    }
+    // Messages new to the index: their date (and size, unless the name tells it) are read from
+    // disk, a bounded number at a time.
+    const described = new Map<number, { internalDate: number; size: number }>();
+    let next = 0;
+    const worker = async () => {
+      while (next < fresh.length) {
+        const m = fresh[next++];
+        try {
+          const internalDate = await this.backend.internalDate(m.uid);
+          const size = m.size ?? (await crlfSize(await this.backend.openRaw(m.uid)));
+          described.set(m.uid, { internalDate, size });
+        } catch (err) {
+          if (!(err instanceof MailError && err.code === 'Expunged')) throw err;
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(this.opts.ioConcurrency ?? 16, fresh.length) }, worker));
+    for (const m of fresh) {
+      const d = described.get(m.uid);
+      if (!d) {
+        present.delete(m.uid);
+        continue;
+      }
+      state.messages.set(m.uid, { uid: m.uid, size: d.size, internalDate: d.internalDate, flags: m.flags, keywords: m.keywords, modseq: ++state.highestModseq });
+      changed = true;
     }
     for (const uid of [...state.messages.keys()]) {
       if (present.has(uid)) continue;

@@ -47,6 +47,9 @@ interface FileEntry {
 
 let deliveryCounter = 0;
 
+/** Process-wide counters of message file reads, for benchmarks and tests (never reset by us). */
+export const maildirReadStats = { messageOpens: 0 };
+
 /** A unique Maildir base name: `<secs>.M<usecs>P<pid>Q<n>R<rand>.<host>,S=<size>,W=<vsize>`. */
 export function uniqueBaseName(now: number, size: number, vsize: number): string {
   const host = hostname().replace(/\//g, '\\057').replace(/:/g, '\\072').replace(/,/g, '\\054');
@@ -269,6 +272,7 @@ export class MaildirMailboxBackend implements MailboxBackend {
   async openRaw(uid: number): Promise<Readable> {
     const fh = await this.withFile(uid, (p) => open(p, 'r'));
     if (fh === null) throw new MailError('Expunged', `message ${uid} was expunged`);
+    maildirReadStats.messageOpens++;
     return createReadStream('', { fd: fh, autoClose: true });
   }
 
