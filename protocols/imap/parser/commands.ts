@@ -238,11 +238,11 @@ const HANDLERS: HandlerMap = {
 
 const UID_COMMANDS = new Set<string>(['COPY', 'MOVE', 'FETCH', 'SEARCH', 'STORE', 'EXPUNGE']);
 
-/** The tag of a command line, or undefined if it has none or an invalid one. */
-export function readTag(line: Buffer): string | undefined {
+/** The tag of a command line, or undefined if it has none or an invalid one; `spaceAfter` demands the SP that follows it. */
+export function readTag(line: Buffer, spaceAfter = false): string | undefined {
   let i = 0;
   while (i < line.length && isAstringChar(line[i]) && line[i] !== 0x2b) i++;
-  if (i === 0 || (i < line.length && line[i] !== 0x20)) return undefined;
+  if (i === 0 || (i < line.length && line[i] !== 0x20) || (spaceAfter && i === line.length)) return undefined;
   return line.toString('latin1', 0, i);
 }
 

@@ -30,7 +30,8 @@
 // After a fatal error the parser is closed: `next()` returns `need-more` forever.
 //
 // IDLE and AUTHENTICATE read raw lines from the client: call `expectLine()` and the next line is
-// returned as a `line` event (see `isIdleDone`).
+// returned as a `line` event (see `isIdleDone`). If that line is too long the error has no tag
+// (the session answers the pending IDLE/AUTHENTICATE) and the parser goes back to commands.
 
 import { parseAppendHead } from './append.js';
 import type { AppendHead } from './append.js';
@@ -224,7 +225,8 @@ export class ImapParser {
     if (lf < 0) {
       this.scanned = this.buf.length;
       if (this.textLength + this.buffered + this.buf.length > this.options.maxLineBytes) {
-        const tag = readTag(this.firstLine ?? this.buf);
+        const tag = this.rawLine ? undefined : readTag(this.firstLine ?? this.buf, true);
+        this.rawLine = false;
         this.resetCommand();
         this.state = { s: 'skip-line', tail: this.consume(this.buf.length).subarray(-32) };
         return this.error(tag, `Line too long (limit ${this.options.maxLineBytes} bytes)`, false);
@@ -233,7 +235,8 @@ export class ImapParser {
     }
     const line = stripCr(this.consume(lf + 1).subarray(0, lf));
     if (this.textLength + this.buffered + line.length > this.options.maxLineBytes) {
-      const tag = readTag(this.firstLine ?? line);
+      const tag = this.rawLine ? undefined : readTag(this.firstLine ?? line, true);
+      this.rawLine = false;
       this.resetCommand();
       const err = this.error(tag, `Line too long (limit ${this.options.maxLineBytes} bytes)`, false);
       const ann = announcement(line);

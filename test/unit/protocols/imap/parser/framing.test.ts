@@ -197,31 +197,45 @@ test('a command split over lines counts all its lines against the limit', () => 
   assert.deepEqual(kinds(events), ['error:a:ok', 'command:b:NOOP']);
 });
 
-test('8-bit quoted strings are accepted after setUtf8(true), and must be valid UTF-8', () => {
+test('8-bit quoted strings are accepted with UTF-8 enabled, and must be valid UTF-8', () => {
   const input = Buffer.concat([Buffer.from('a SELECT "'), Buffer.from('Entwürfe', 'utf8'), Buffer.from('"\r\nb SELECT "\xff"\r\n', 'latin1')]);
-  const p = new ImapParser(DEFAULT_OPTIONS);
-  p.setUtf8(true);
-  p.feed(input);
-  const first = p.next();
+  const events = runAllChunkings(input, { utf8: true });
+  const first = events[0];
   assert.ok(first.kind === 'command' && first.command.name === 'SELECT');
   assert.equal(first.command.args.mailbox, 'Entwürfe');
-  const second = p.next();
-  assert.ok(second.kind === 'error' && second.message.includes('Invalid UTF-8'));
-  const before = run(input);
+  assert.ok(events[1].kind === 'error' && events[1].message.includes('Invalid UTF-8'));
+  const before = runAllChunkings(input);
   assert.ok(before[0].kind === 'error' && before[0].message.includes('8-bit'));
 });
 
-test('IDLE: expectLine returns the next raw line, recognised by isIdleDone', () => {
+test('setUtf8 switches UTF-8 acceptance on a live parser (ENABLE UTF8=ACCEPT)', () => {
   const p = new ImapParser(DEFAULT_OPTIONS);
-  p.feed(Buffer.from('a IDLE\r\ndone\r\nb NOOP\r\n'));
-  const idle = p.next();
-  assert.ok(idle.kind === 'command' && idle.command.name === 'IDLE');
-  p.expectLine();
-  const line = p.next();
+  p.feed(Buffer.from('a SELECT "é"\r\n', 'utf8'));
+  assert.equal(p.next().kind, 'error');
+  p.setUtf8(true);
+  p.feed(Buffer.from('b SELECT "é"\r\n', 'utf8'));
+  const ev = p.next();
+  assert.ok(ev.kind === 'command' && ev.command.name === 'SELECT' && ev.command.args.mailbox === 'é');
+});
+
+test('IDLE: expectLine returns the next raw line, recognised by isIdleDone', () => {
+  const hook: Hook = (ev, parser) => {
+    if (ev.kind === 'command' && ev.command.name === 'IDLE') parser.expectLine();
+  };
+  const events = runAllChunkings('a IDLE\r\ndone\r\nb NOOP\r\n', {}, hook);
+  assert.deepEqual(kinds(events), ['command:a:IDLE', 'line', 'command:b:NOOP']);
+  const line = events[1];
   assert.ok(line.kind === 'line' && isIdleDone(line.line));
   assert.equal(isIdleDone(Buffer.from('DONE x')), false);
-  const next = p.next();
-  assert.ok(next.kind === 'command' && next.command.tag === 'b');
+  assert.equal(isIdleDone(Buffer.from('Done')), true);
+});
+
+test('a raw line over the limit is an error, then parsing resumes', () => {
+  const hook: Hook = (ev, parser) => {
+    if (ev.kind === 'command' && ev.command.name === 'AUTHENTICATE') parser.expectLine();
+  };
+  const events = runAllChunkings(`a AUTHENTICATE PLAIN\r\n${'A'.repeat(2000)}\r\nb NOOP\r\n`, { maxLineBytes: 1024 }, hook);
+  assert.deepEqual(kinds(events), ['command:a:AUTHENTICATE', 'error::ok', 'command:b:NOOP']);
 });
 
 test('an error without a readable tag has no tag', () => {
@@ -283,13 +297,15 @@ function noise(seed: number, length: number): Buffer {
   return out;
 }
 
-test('random garbage never throws: it yields only commands, errors and literal events', () => {
+test('random garbage never throws, yields only command/error/literal events, the same for every chunking', () => {
   const allowed = new Set(['command', 'error', 'continuation-needed', 'append-message', 'literal-data', 'literal-end']);
   for (let seed = 1; seed <= 300; seed++) {
-    const input = noise(seed, 600);
-    for (const size of [0, 1, 7]) {
-      const events = run(input, size, { maxLineBytes: 256, maxLiteralBytes: 64, maxNesting: 4 });
-      for (const e of events) assert.ok(allowed.has(e.kind), e.kind);
-    }
+    const events = runAllChunkings(noise(seed, 600), { maxLineBytes: 256, maxLiteralBytes: 64, maxNesting: 4 });
+    for (const e of events) assert.ok(allowed.has(e.kind), e.kind);
   }
+});
+
+test('an overlong line without a space gives no tag, however it is chunked', () => {
+  const events = runAllChunkings(`${'T'.repeat(3000)}\r\nb NOOP\r\n`, { maxLineBytes: 1024 });
+  assert.deepEqual(kinds(events), ['error::ok', 'command:b:NOOP']);
 });
