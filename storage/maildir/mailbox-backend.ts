@@ -9,7 +9,7 @@
 // file gone re-lists the directories once to find it under its new name.
 
 import { createReadStream } from 'node:fs';
-import { link, mkdir, open, readdir, rename, stat, unlink, utimes, watch } from 'node:fs/promises';
+import { link, lstat, mkdir, open, readdir, rename, stat, unlink, utimes, watch } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
@@ -95,12 +95,14 @@ export class MaildirMailboxBackend implements MailboxBackend {
         throw mailErrorFromSystem(err, 'mailbox');
       }
       for (const e of entries) {
-        if (!e.isFile() && !e.isSymbolicLink() && !e.isBlockDevice() && !e.isFIFO() && e.isDirectory()) {
-          this.opts.log.warn({ dir: sub, file: e.name }, 'maildir: directory inside a message directory skipped');
-          continue;
+        let regular = e.isFile();
+        const known = regular || e.isDirectory() || e.isSymbolicLink() || e.isFIFO() || e.isSocket() || e.isBlockDevice() || e.isCharacterDevice();
+        if (!known) {
+          // File systems without d_type (some NFS, old XFS): ask lstat.
+          regular = (await lstat(join(this.dir, sub, e.name)).catch(() => null))?.isFile() ?? false;
         }
-        if (!e.isFile()) {
-          if (!e.isDirectory()) this.opts.log.warn({ dir: sub, file: e.name }, 'maildir: non-regular file skipped');
+        if (!regular) {
+          this.opts.log.warn({ dir: sub, file: e.name }, 'maildir: entry that is not a regular file skipped');
           continue;
         }
         const parsed = parseMaildirName(e.name);
@@ -196,8 +198,47 @@ export class MaildirMailboxBackend implements MailboxBackend {
     }
   }
 
+  /** ino+mtime of new/ and cur/, and whether they changed too recently to be trusted. */
+  private async dirStamp(): Promise<{ stamp: string; fresh: boolean }> {
+    const parts: string[] = [];
+    let fresh = false;
+    const now = Date.now();
+    for (const sub of ['new', 'cur']) {
+      const st = await stat(join(this.dir, sub), { bigint: true }).catch(() => null);
+      if (!st) return { stamp: '-', fresh: true };
+      parts.push(`${st.ino}:${st.mtimeNs}`);
+      // A directory changed within the last 2 s may change again within the same timestamp tick.
+      if (now - Number(st.mtimeMs) < 2000) fresh = true;
+    }
+    return { stamp: parts.join('|'), fresh };
+  }
+
   async scan(options: { claimNew: boolean }): Promise<BackendState> {
     if (options.claimNew) await this.cleanTmp();
+    // Nothing changed since the last scan (directories and uidlist untouched): reuse it, so an
+    // idle session's sync of a big mailbox costs three stat() calls, not a directory listing.
+    const before = await this.dirStamp();
+    const uidlistBefore = this.uidlistStamp;
+    if (this.lastScan && !before.fresh && before.stamp === this.lastScanStamp && !(options.claimNew && this.lastScanHadNew)) {
+      await this.loadUidlist();
+      if (this.uidlistStamp === uidlistBefore && this.uidlistStamp !== '') return this.lastScan;
+    }
+    this.lastScan = null;
+    const result = await this.fullScan(options);
+    const after = await this.dirStamp();
+    if (!after.fresh && after.stamp === before.stamp) {
+      this.lastScan = result;
+      this.lastScanStamp = after.stamp;
+      this.lastScanHadNew = [...this.files.values()].some((f) => f.sub === 'new');
+    }
+    return result;
+  }
+
+  private lastScan: BackendState | null = null;
+  private lastScanStamp = '';
+  private lastScanHadNew = false;
+
+  private async fullScan(options: { claimNew: boolean }): Promise<BackendState> {
     await this.listDirs();
     if (options.claimNew) await this.moveNewToCur();
     let list = await this.loadUidlist();
@@ -277,6 +318,7 @@ export class MaildirMailboxBackend implements MailboxBackend {
   }
 
   async updateFlags(changes: readonly BackendFlagChange[]): Promise<void> {
+    this.lastScan = null;
     const kw = await this.keywordMap();
     const all = [...new Set(changes.flatMap((c) => c.keywords))];
     const overflow = await kw.ensure(all);
@@ -293,6 +335,7 @@ export class MaildirMailboxBackend implements MailboxBackend {
   }
 
   async expunge(uids: readonly number[]): Promise<number[]> {
+    this.lastScan = null;
     const done: number[] = [];
     let bytes = 0;
     for (const uid of uids) {
@@ -331,6 +374,7 @@ export class MaildirMailboxBackend implements MailboxBackend {
   }
 
   async append(items: readonly BackendAppend[]): Promise<number[]> {
+    this.lastScan = null;
     const total = items.reduce((n, i) => n + i.data.length, 0);
     await this.opts.quota?.check(total, items.length);
     const kw = await this.keywordMap();
@@ -345,6 +389,7 @@ export class MaildirMailboxBackend implements MailboxBackend {
   }
 
   private async recordNew(bases: string[], bytes: number): Promise<number[]> {
+    this.lastScan = null;
     const list = await this.assignUids(bases);
     await this.opts.quota?.update(bytes, bases.length);
     const uidOf = new Map(list.records.map((r) => [r.base, r.uid]));

@@ -161,3 +161,33 @@ test('maildirsize is recalculated when missing and updated on append and expunge
     await box.close();
   });
 });
+
+test('with quiet directories a sync reuses the last listing, yet outside deliveries and renames are still seen', async () => {
+  await withHome(async (home, md) => {
+    const store = await open(home);
+    const box = await store.open('INBOX');
+    const tx = box.begin();
+    tx.append(Buffer.from('Subject: 1\n\n1\n'));
+    await tx.commit();
+    await box.sync();
+    const past = new Date(Date.now() - 3600_000);
+    const age = async () => {
+      for (const d of ['new', 'cur', '']) await utimes(join(md, d), past, past);
+      await utimes(join(md, 'dovecot-uidlist'), past, past);
+    };
+    await age();
+    assert.deepEqual(await box.sync(), { expunged: [], added: [], flagsChanged: [] });
+    assert.deepEqual(await box.sync(), { expunged: [], added: [], flagsChanged: [] });
+    await writeFile(join(md, 'new', '99.ext.host'), 'Subject: 2\n\n2\n');
+    let s = await box.sync();
+    assert.equal(s.added.length, 1);
+    await age();
+    await box.sync();
+    const name = (await readdir(join(md, 'cur'))).find((n) => n.startsWith('99.ext.host'))!;
+    await rename(join(md, 'cur', name), join(md, 'cur', '99.ext.host:2,F'));
+    s = await box.sync();
+    assert.deepEqual(s.flagsChanged, [box.messages[1].uid]);
+    assert.equal(box.messages[1].flags.flagged, true);
+    await box.close();
+  });
+});
