@@ -179,6 +179,7 @@ export class MailboxTransaction implements Transaction {
       }
       if (appends.length > 0) result.appended = await this.shared.backend.append(appends);
       await this.shared.refresh(false);
+      await this.shared.save();
     });
     this.shared.notify();
     for (const op of ops) {
@@ -194,6 +195,7 @@ export class MailboxTransaction implements Transaction {
             state.expunged.push([uid, ++state.highestModseq]);
           }
           await this.shared.refresh(false);
+          await this.shared.save();
         });
         this.shared.notify();
       }
