@@ -86,7 +86,11 @@ export class MailboxShared {
     });
   }
 
+  /** Bumped whenever the index changed; a view compares it with the value at its last sync. */
+  generation = 0;
+
   notify(): void {
+    this.generation++;
     for (const w of [...this.waiters]) w();
   }
 
@@ -116,7 +120,10 @@ export class MailboxShared {
       }
     }
     this.uidNext = scan.uidNext;
-    if (changed) await this.save();
+    if (changed) {
+      await this.save();
+      this.notify();
+    }
     return { claimed };
   }
 

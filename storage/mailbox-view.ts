@@ -33,6 +33,7 @@ export class MailboxView implements Mailbox {
   private seq = new Map<number, number>();
   private recent = new Set<number>();
   private closed = false;
+  private seenGeneration = -1;
 
   constructor(
     readonly name: string,
@@ -53,6 +54,7 @@ export class MailboxView implements Mailbox {
       this.reindex();
       this.uidNext = this.shared.uidNext;
       this.highestModseq = state.highestModseq;
+      this.seenGeneration = this.shared.generation;
     });
   }
 
@@ -114,6 +116,7 @@ export class MailboxView implements Mailbox {
       this.reindex();
       this.uidNext = Math.max(this.shared.uidNext, this.uidNext);
       this.highestModseq = state.highestModseq;
+      this.seenGeneration = this.shared.generation;
       return { expunged, added, flagsChanged };
     });
   }
@@ -123,6 +126,8 @@ export class MailboxView implements Mailbox {
     const inner = new AbortController();
     const onAbort = () => inner.abort(signal.reason);
     if (signal.aborted) throw signal.reason;
+    // Another session of this process already brought in changes this view has not synced.
+    if (this.shared.generation !== this.seenGeneration) return;
     signal.addEventListener('abort', onAbort, { once: true });
     try {
       await Promise.race([this.shared.nextLocalChange(inner.signal), this.shared.backend.waitForChange(inner.signal)]);

@@ -218,6 +218,7 @@ export class MaildirMailboxBackend implements MailboxBackend {
     // Nothing changed since the last scan (directories and uidlist untouched): reuse it, so an
     // idle session's sync of a big mailbox costs three stat() calls, not a directory listing.
     const before = await this.dirStamp();
+    this.scanStartStamp = before.stamp;
     const uidlistBefore = this.uidlistStamp;
     if (this.lastScan && !before.fresh && before.stamp === this.lastScanStamp && !(options.claimNew && this.lastScanHadNew)) {
       await this.loadUidlist();
@@ -235,6 +236,7 @@ export class MaildirMailboxBackend implements MailboxBackend {
   }
 
   private lastScan: BackendState | null = null;
+  private scanStartStamp: string | null = null;
   private lastScanStamp = '';
   private lastScanHadNew = false;
 
@@ -443,15 +445,10 @@ export class MaildirMailboxBackend implements MailboxBackend {
 
   async waitForChange(signal: AbortSignal): Promise<void> {
     if (signal.aborted) throw signal.reason;
-    const stamp = async () => {
-      const parts: string[] = [];
-      for (const sub of ['new', 'cur']) {
-        const st = await stat(join(this.dir, sub)).catch(() => null);
-        parts.push(st ? `${st.ino}:${st.mtimeMs}:${st.ctimeMs}` : '-');
-      }
-      return parts.join('|');
-    };
-    const initial = await stamp();
+    const stamp = async () => (await this.dirStamp()).stamp;
+    // Compare with the directories as they were when the last scan began, so that a change made
+    // between the session's sync and this call wakes it at once.
+    const initial = this.scanStartStamp ?? (await stamp());
     const inner = new AbortController();
     const onAbort = () => inner.abort(signal.reason);
     signal.addEventListener('abort', onAbort, { once: true });

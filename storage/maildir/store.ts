@@ -174,7 +174,7 @@ export class MaildirStore implements MailStore {
         noselect: !real.has(name),
         noinferiors: false,
         hasChildren,
-        specialUse: uses[name] ?? null,
+        specialUse: uses[name] ?? (this.o.autocreate.includes(name as SpecialUse) ? (name as SpecialUse) : null),
         subscribed: subs.has(name),
       };
       if (!options.subscribedOnly || entry.subscribed) out.push(entry);

@@ -191,3 +191,43 @@ test('with quiet directories a sync reuses the last listing, yet outside deliver
     await box.close();
   });
 });
+
+test('a delivery picked up by another session before this one waits still wakes this one', async () => {
+  await withHome(async (home, md) => {
+    const store = await open(home);
+    const a = await store.open('INBOX');
+    const b = await store.open('INBOX');
+    await writeFile(join(md, 'new', '1.x.host'), 'Subject: n\n\nn\n');
+    await b.sync();
+    const ac = new AbortController();
+    await a.waitForChange(ac.signal);
+    assert.equal((await a.sync()).added.length, 1);
+    await Promise.all([a.close(), b.close()]);
+  });
+});
+
+test('an append over the size limit fails with TooBig and leaves nothing behind', async () => {
+  await withHome(async (home, md) => {
+    const store = await openMailStore(user(home), 'maildir:~/Maildir', { log: silentLogger(), maxMessageSize: 20 });
+    const box = await store.open('INBOX');
+    const tx = box.begin();
+    tx.append(Buffer.from('Subject: too big for the limit\n\nx\n'));
+    await assert.rejects(tx.commit(), (e) => isMailError(e, 'TooBig'));
+    assert.deepEqual(await readdir(join(md, 'tmp')), []);
+    assert.deepEqual(await readdir(join(md, 'new')), []);
+    await box.close();
+  });
+});
+
+test('existing folders named like a configured special use are listed with that role', async () => {
+  await withHome(async (home, md) => {
+    await mkdir(join(md, '.Trash', 'cur'), { recursive: true });
+    const store = await openMailStore(user(home), 'maildir:~/Maildir', { log: silentLogger(), autocreateSpecialUse: ['Trash', 'Sent'] });
+    const list = await store.list();
+    assert.deepEqual(list.map((e) => [e.name, e.specialUse]), [
+      ['INBOX', null],
+      ['Sent', 'Sent'],
+      ['Trash', 'Trash'],
+    ]);
+  });
+});
