@@ -28,6 +28,7 @@ export async function* readRange(fh: FileHandle, start: number, end: number, chu
 
 /** A readable stream of `[start, end)`, optionally mboxrd-unescaped. */
 export function rangeStream(fh: FileHandle, start: number, end: number, options: RangeReadOptions = {}): Readable {
+  if (!(start >= 0) || end < start) throw new RangeError(`bad byte range ${start}..${end}`);
   const raw = Readable.from(readRange(fh, start, end, options.chunkSize), { objectMode: false });
   return options.unescapeMboxrd ? raw.pipe(new MboxrdUnescape()) : raw;
 }
