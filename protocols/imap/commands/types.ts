@@ -90,12 +90,28 @@ export interface ImapSession {
   writeLiteral(size: number, source: Readable | AsyncIterable<Buffer>, binary?: boolean): Promise<void>;
 
   /**
-   * Resolves a sequence set against the snapshot of the selected mailbox to the UIDs it names, in
-   * ascending order. Sequence numbers: `*` is the last message; a number above the message count
-   * throws CommandError BAD ("Invalid message sequence number") as Dovecot does. UIDs: `*` is the
-   * highest UID; UIDs not in the snapshot are silently left out. `$` is the saved search result.
+   * Sequence numbers belong to the CLIENT's view, not to the storage snapshot: a message another
+   * session expunged stays in the client's view (with its number) until the session may send its
+   * `* n EXPUNGE` (never during FETCH, STORE, SEARCH). Such a UID is no longer in `mailbox`:
+   * `mailbox.byUid(uid)` is undefined and `openContent` throws MailError NotFound/Expunged; answer
+   * it as RFC 2180 §4.1 allows (skip it and end with `NO [EXPUNGEISSUED]`, or `OK`).
+   *
+   * Resolves a sequence set against the client's view to the UIDs it names, in ascending order.
+   * Sequence numbers: `*` is the last message; a number above the message count throws
+   * CommandError BAD ("Invalid message sequence number") as Dovecot does. UIDs: `*` is the highest
+   * UID in the view; UIDs not in the view are silently left out. `$` is the saved search result.
    */
   resolveSequenceSet(set: SequenceSet, options: ResolveOptions): number[];
+  /** Sequence number of a UID in the client's view (use it for `* n FETCH`), 0 if unknown. */
+  seqOf(uid: number): number;
+  /** The UIDs of the client's view, in sequence order (index + 1 is the sequence number). */
+  readonly viewUids: readonly number[];
+  /**
+   * Syncs the mailbox now and sends the untagged updates the client may get during the running
+   * command (EXISTS, FETCH FLAGS; EXPUNGE only if the command allows it). Use after a commit when
+   * the command needs the new state of the snapshot (e.g. the flags after an implicit \Seen).
+   */
+  syncMailbox(): Promise<void>;
   /** The result saved by SEARCH RETURN (SAVE) (RFC 5182), as UIDs; `$` reads it. */
   savedSearch: number[];
 
