@@ -120,8 +120,29 @@ function optional(fields: readonly HeaderField[], name: string): string | null {
   return f ? rawFieldValue(f.value) : null;
 }
 
-/** Reads the content fields of a part header. `inDigest`: the parent is multipart/digest. */
-export function readContentFields(fields: readonly HeaderField[], inDigest: boolean): ContentFields {
+/** Content fields of a part without any: the defaults. */
+function defaults(inDigest: boolean): ContentFields {
+  return {
+    contentType: defaultContentType(inDigest),
+    explicitType: false,
+    contentId: null,
+    contentDescription: null,
+    contentTransferEncoding: '7bit',
+    contentDisposition: null,
+    contentLanguage: null,
+    contentLocation: null,
+    contentMd5: null,
+  };
+}
+
+/**
+ * Reads the content fields of a part header. `inDigest`: the parent is multipart/digest.
+ * `isMessageHeader`: a message's own header (top level or embedded), whose Content-* fields
+ * count only when MIME-Version or Content-Type is present (RFC 2045 §4, as Dovecot reads it);
+ * the header of a part inside a multipart always counts. The first of duplicate fields wins.
+ */
+export function readContentFields(fields: readonly HeaderField[], inDigest: boolean, isMessageHeader = false): ContentFields {
+  if (isMessageHeader && !findField(fields, 'mime-version') && !findField(fields, 'content-type')) return defaults(inDigest);
   let contentType = defaultContentType(inDigest);
   let explicitType = false;
   const ct = findField(fields, 'content-type');

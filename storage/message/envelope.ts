@@ -2,18 +2,29 @@
 // null when absent; sender and reply-to default to from here.
 
 import { parseAddressList } from './address.js';
-import { findField, rawFieldValue, unfold } from './header.js';
+import { rawFieldValue, unfold } from './header.js';
 import type { Address, Envelope, HeaderField } from './types.js';
 
-/** Envelope strings: line breaks removed, leading whitespace dropped, trailing kept (as Dovecot). */
+/**
+ * Envelope strings: line breaks removed, leading whitespace dropped, trailing kept; of
+ * duplicate fields the last wins (as Dovecot).
+ */
 function text(fields: readonly HeaderField[], name: string): string | null {
-  const f = findField(fields, name);
+  const lower = name.toLowerCase();
+  const f = fields.findLast((x) => x.name.toLowerCase() === lower);
   return f ? rawFieldValue(f.value).replace(/^[ \t]+/, '') : null;
 }
 
+/** Address lists of all fields with this name, joined (as Dovecot). */
 function addresses(fields: readonly HeaderField[], name: string): Address[] | null {
-  const f = findField(fields, name);
-  return f ? parseAddressList(unfold(f.value)) : null;
+  const lower = name.toLowerCase();
+  let out: Address[] | null = null;
+  for (const f of fields) {
+    if (f.name.toLowerCase() !== lower) continue;
+    const list = parseAddressList(unfold(f.value));
+    if (list) out = out ? out.concat(list) : list;
+  }
+  return out;
 }
 
 /** Builds the envelope from a message header's fields. */

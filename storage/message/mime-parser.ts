@@ -6,10 +6,10 @@
 // boundaries of the open multiparts, innermost first, also while a header is being read (as
 // Dovecot does), so a missing closing boundary or a truncated part never swallows its parent.
 // A boundary line closes every node above its multipart; the CRLF before it belongs to the
-// boundary (RFC 2046 §5.1.1), so those bodies end 2 bytes before the line, unless that CRLF
-// already ended a previous boundary line (as Dovecot reads it: after "--inner--" CRLF
-// "--outer" the inner multipart keeps its last CRLF, and "--b" CRLF CRLF "--b" is an empty
-// part with an empty header). A header cut by a boundary ends where the body would have. Line counts come
+// boundary (RFC 2046 §5.1.1), so those bodies end 2 bytes before the line. Which nodes lose
+// that CRLF depends on what consumed the previous line, exactly as Dovecot 2.3 reads it (its
+// BODYSTRUCTURE sizes and BODY[n] sections are compared with ours on thousands of random
+// messages in the tests): see tryBoundary. Line counts come
 // from global line numbers: a body from line a to the boundary on line b holds b-a-1 CRLFs.
 // Only header bytes (capped) and the boundary stack are kept; body bytes are never stored.
 //
@@ -103,8 +103,10 @@ export class MimeStructureParser {
   private readonly stack: OpenNode[] = [];
   private readonly limits: Required<MimeParseLimits>;
   private lineNo = 0;
-  /** True when the previous line was a boundary line (its CRLF is then already taken). */
-  private prevWasBoundary = false;
+  /** What consumed the previous line: its CRLF decides where parts before a boundary end. */
+  private prevKind: 'boundary' | 'header' | 'body' = 'body';
+  /** The part whose header consumed the previous line, when prevKind is 'header'. */
+  private headerOwner: OpenNode | null = null;
   private readonly root: MimeNode;
   private envelope: Envelope | null = null;
 
@@ -159,11 +161,12 @@ export class MimeStructureParser {
     const lineNo = this.lineNo;
     if (line.terminated) this.lineNo++;
     if (line.prefix.length >= 2 && line.prefix[0] === DASH && line.prefix[1] === DASH && this.tryBoundary(line, lineNo)) {
-      this.prevWasBoundary = true;
+      this.prevKind = 'boundary';
       return;
     }
-    this.prevWasBoundary = false;
     const top = this.stack[this.stack.length - 1];
+    this.prevKind = top.inHeader ? 'header' : 'body';
+    this.headerOwner = top.inHeader ? top : null;
     if (top.inHeader) {
       if (line.length === 0 && line.terminated) {
         this.endHeader(top, line.start + 2, lineNo + 1);
@@ -187,20 +190,26 @@ export class MimeStructureParser {
       if (b === null || line.prefix.length < b.length) continue;
       if (line.prefix.compare(b, 0, b.length, 0, b.length) !== 0) continue;
       const isClose = line.prefix.length >= b.length + 2 && line.prefix[b.length] === DASH && line.prefix[b.length + 1] === DASH;
-      // The CRLF before a boundary line belongs to it, unless an earlier boundary line
-      // (e.g. an inner close-delimiter) already ended with that CRLF, or the header lines of an
-      // embedded message took it (Dovecot keeps it in that header, not in a MIME header).
-      const top = this.stack[this.stack.length - 1];
-      const crlfTaken = this.prevWasBoundary || (top.inHeader && top.envelopeSink !== null && top.headerKept > 0);
-      const end = crlfTaken ? line.start : Math.max(0, line.start - 2);
-      const lastLine = crlfTaken ? lineNo : lineNo - 1;
+      // The CRLF before a boundary line belongs to it (RFC 2046 §5.1.1), so a body ends 2 bytes
+      // before the line. Dovecot's reading, followed here byte for byte: when that CRLF ended a
+      // previous boundary line (e.g. "--inner--" CRLF "--outer"), no body loses it; when it
+      // ended a header line or a header's blank line, the part owning that header loses it
+      // (its header stops before it, its body is empty) but the multiparts and messages
+      // enclosing that part, up to the delimited multipart, keep it.
+      const owner = this.prevKind === 'header' ? this.headerOwner : null;
+      const keepEnd = line.start;
+      const cutEnd = Math.max(0, line.start - 2);
+      let ownerOpen = owner !== null && this.stack.indexOf(owner) > i;
       while (this.stack.length - 1 > i) {
         const open = this.stack[this.stack.length - 1];
+        const short = ownerOpen || this.prevKind === 'body';
+        const end = short ? cutEnd : keepEnd;
         if (open.inHeader) {
           this.endHeader(open, end, lineNo);
           continue; // ending a header may open an embedded message: close that first
         }
-        this.closeTop(end, lastLine, true);
+        if (open === owner) ownerOpen = false;
+        this.closeTop(end, short ? lineNo - 1 : lineNo, true);
       }
       const multipart = this.stack[i];
       if (isClose) {
@@ -228,7 +237,7 @@ export class MimeStructureParser {
     open.bodyLine = bodyLine;
     const fields = parseHeader(Buffer.concat(open.headerChunks));
     open.headerChunks = [];
-    const content = readContentFields(fields, open.isDigest);
+    const content = readContentFields(fields, open.isDigest, open.envelopeSink !== null);
     node.contentType = content.contentType;
     node.contentId = content.contentId;
     node.contentDescription = content.contentDescription;

@@ -94,7 +94,12 @@ export interface MimeNode {
   bodyLines: number;
   /** Parts of a multipart, never empty for one (see mime-parser.ts); empty for other types. */
   children: MimeNode[];
-  /** For a message/rfc822 part: the embedded message (parsed whatever the transfer encoding, as Dovecot does). */
+  /**
+   * For a message/rfc822 part: the embedded message (parsed whatever the transfer encoding, as
+   * Dovecot does). Its root spans this node's body, except when its header runs right into a
+   * boundary line: then the header stops before its last CRLF and the body is empty, and that
+   * CRLF is only in this node's body (as Dovecot serves P.HEADER and P).
+   */
   message?: { envelope: Envelope; root: MimeNode };
 }
 

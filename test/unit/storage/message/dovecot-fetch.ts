@@ -3,7 +3,7 @@
 // ENVELOPE as Dovecot computes them. Fails with a clear message when Dovecot is missing.
 
 import { spawn } from 'node:child_process';
-import { access, chown, mkdir, mkdtemp, open, readFile, rm, writeFile } from 'node:fs/promises';
+import { access, chown, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseSexp } from './imap-sexp.js';
@@ -72,28 +72,33 @@ async function runDovecot(messages: Buffer[], commands: string[]): Promise<Buffe
     await writeFile(path.join(dir, 'dovecot.conf'), `base_dir = ${dir}/run\nlog_path = /dev/stderr\nssl = no\nmail_location = maildir:${dir}/mail\n`);
     if (isRoot) await chownTree(dir, uid, gid, ['.', ...created, ...files]);
     // Dovecot refuses a socket on stdin ("must not be started from inetd") and cannot poll a
-    // plain file: feed it through real pipes made by the shell.
-    const inPath = path.join(dir, 'commands');
-    const outPath = path.join(dir, 'responses');
-    await writeFile(inPath, ['a SELECT INBOX', ...commands, 'c LOGOUT', ''].join('\r\n'));
-    const output = await open(outPath, 'w');
+    // plain file: the shell puts real pipes around it. LOGOUT is sent only once the last
+    // command completed, since Dovecot drops pending output when its input ends.
+    const lastTag = commands.length > 0 ? commands[commands.length - 1].split(' ')[0] : 'a';
+    const child = spawn(
+      '/bin/sh',
+      ['-c', 'cat | "$@" | cat', 'sh', IMAP_BINARY, '-c', path.join(dir, 'dovecot.conf'), '-o', `mail_uid=${uid}`, '-o', `mail_gid=${gid}`, '-o', 'first_valid_uid=1', '-o', 'first_valid_gid=1'],
+      { env: { USER: isRoot ? 'nobody' : os.userInfo().username, HOME: dir, MAIL: `maildir:${dir}/mail` }, stdio: ['pipe', 'pipe', 'pipe'] },
+    );
+    const chunks: Buffer[] = [];
     let err = '';
+    let loggedOut = false;
+    const done = `\r\n${lastTag} `;
+    child.stdout.on('data', (c: Buffer) => {
+      chunks.push(c);
+      if (!loggedOut && Buffer.concat(chunks).includes(done)) {
+        loggedOut = true;
+        child.stdin.end('c LOGOUT\r\n');
+      }
+    });
+    child.stderr.on('data', (c: Buffer) => (err += c.toString()));
+    const safety = setTimeout(() => child.kill(), 60_000);
     const code = await new Promise<number | null>((resolve, reject) => {
-      const child = spawn(
-        '/bin/sh',
-        ['-c', 'cat "$0" | "$@" | cat', inPath, IMAP_BINARY, '-c', path.join(dir, 'dovecot.conf'), '-o', `mail_uid=${uid}`, '-o', `mail_gid=${gid}`, '-o', 'first_valid_uid=1', '-o', 'first_valid_gid=1'],
-        {
-          env: { USER: isRoot ? 'nobody' : os.userInfo().username, HOME: dir, MAIL: `maildir:${dir}/mail` },
-          stdio: ['ignore', output.fd, 'pipe'],
-        },
-      );
-      child.stderr?.on('data', (c: Buffer) => (err += c.toString()));
       child.on('error', reject);
       child.on('close', resolve);
-    }).finally(async () => {
-      await output.close();
-    });
-    const out = await readFile(outPath);
+      child.stdin.write(['a SELECT INBOX', ...commands, ''].join('\r\n'));
+    }).finally(() => clearTimeout(safety));
+    const out = Buffer.concat(chunks);
     if (code !== 0 || !out.includes('c OK')) throw new Error(`dovecot imap failed (${code}): ${err}\n${out.toString()}`);
     return out;
   } finally {

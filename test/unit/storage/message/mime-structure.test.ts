@@ -63,7 +63,11 @@ test('every node of every fixture has consistent offsets, sizes and line counts'
       if (n.message) {
         assert.deepEqual(n.message.root.partPath, n.partPath, `${where}: embedded root numbering`);
         assert.equal(n.message.root.headerStart, n.bodyStart, `${where}: embedded message starts with the body`);
-        assert.equal(n.message.root.bodyEnd, n.bodyEnd, `${where}: embedded message ends with the body`);
+        // it ends with the body, except that a header cut right before a boundary leaves its last
+        // CRLF to the enclosing part (Dovecot's reading, see mime-parser.ts)
+        const inner = n.message.root;
+        const cut = inner.bodySize === 0 && inner.bodyEnd === n.bodyEnd - 2 && crlf.slice(inner.bodyEnd, n.bodyEnd) === '\r\n';
+        assert.ok(inner.bodyEnd === n.bodyEnd || cut, `${where}: embedded message ends with the body`);
       }
     }
   }
