@@ -11,7 +11,6 @@
 
 import type { Readable } from 'node:stream';
 import type { Logger } from '../src/log.js';
-import { crlfSize } from './message/crlf.js';
 import { MailError } from './errors.js';
 import type { BackendFlagChange, BackendState, MailboxBackend } from './types.js';
 import { emptyIndexState, loadIndexState, saveIndexState } from './index/mailbox-index.js';
@@ -151,9 +150,10 @@ export class MailboxShared {
       while (next < fresh.length) {
         const m = fresh[next++];
         try {
-          const internalDate = await this.backend.internalDate(m.uid);
-          const size = m.size ?? (await crlfSize(await this.backend.openRaw(m.uid)));
-          described.set(m.uid, { internalDate, size });
+          const d = await this.backend.describe(m.uid, m.size === null);
+          const size = m.size ?? d.size;
+          if (size === null) throw new MailError('Temp', `backend gave no size for message ${m.uid}`);
+          described.set(m.uid, { internalDate: d.internalDate, size });
         } catch (err) {
           if (!(err instanceof MailError && err.code === 'Expunged')) throw err;
         }

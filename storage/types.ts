@@ -227,8 +227,11 @@ export interface MailboxBackend {
   readonly indexDir: string;
   /** Read the mailbox, assigning UIDs to new messages; `claimNew` lets it move new mail (Maildir new/→cur/). */
   scan(options: { claimNew: boolean }): Promise<BackendState>;
-  /** The internal date of a message (ms since the epoch). Throws MailError Expunged when gone. */
-  internalDate(uid: number): Promise<number>;
+  /**
+   * The internal date (ms since the epoch) and, when `wantSize`, the CRLF size of a message the
+   * index does not know yet. Throws MailError Expunged when gone.
+   */
+  describe(uid: number, wantSize: boolean): Promise<{ internalDate: number; size: number | null }>;
   /** The raw stored bytes (line ends as stored). Throws MailError Expunged when gone. */
   openRaw(uid: number): Promise<Readable>;
   updateFlags(changes: readonly BackendFlagChange[]): Promise<void>;

@@ -14,6 +14,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { Logger } from '../../src/log.js';
+import { crlfSize } from '../message/crlf.js';
 import { MailError, hasErrno, mailErrorFromSystem } from '../errors.js';
 import type { BackendAppend, BackendFlagChange, BackendMessage, BackendState, MailboxBackend } from '../types.js';
 import { decodeLetters, encodeLetters, formatMaildirName, parseMaildirName } from './filename.js';
@@ -46,6 +47,9 @@ interface FileEntry {
 }
 
 let deliveryCounter = 0;
+
+/** Messages up to this size are read in one piece to learn their CRLF size. */
+const SMALL_MESSAGE = 1 << 20;
 
 /** Process-wide counters of message file reads, for benchmarks and tests (never reset by us). */
 export const maildirReadStats = { messageOpens: 0 };
@@ -306,10 +310,23 @@ export class MaildirMailboxBackend implements MailboxBackend {
     return null;
   }
 
-  async internalDate(uid: number): Promise<number> {
-    const t = await this.withFile(uid, async (p) => (await stat(p)).mtimeMs);
-    if (t === null) throw new MailError('Expunged', `message ${uid} was expunged`);
-    return Math.floor(t);
+  async describe(uid: number, wantSize: boolean): Promise<{ internalDate: number; size: number | null }> {
+    const r = await this.withFile(uid, async (p) => {
+      if (!wantSize) return { internalDate: Math.floor((await stat(p)).mtimeMs), size: null };
+      const fh = await open(p, 'r');
+      maildirReadStats.messageOpens++;
+      try {
+        const st = await fh.stat();
+        const internalDate = Math.floor(st.mtimeMs);
+        if (st.size <= SMALL_MESSAGE) return { internalDate, size: crlfLength(await fh.readFile()) };
+        const size = await crlfSize(fh.createReadStream({ autoClose: false }) as AsyncIterable<Buffer>);
+        return { internalDate, size };
+      } finally {
+        await fh.close();
+      }
+    });
+    if (r === null) throw new MailError('Expunged', `message ${uid} was expunged`);
+    return r;
   }
 
   async openRaw(uid: number): Promise<Readable> {
