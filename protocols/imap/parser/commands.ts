@@ -174,9 +174,9 @@ const HANDLERS: HandlerMap = {
   AUTHENTICATE: authenticateArgs,
   LOGIN: (cur) => {
     cur.sp();
-    const username = cur.astring('a user name');
+    const username = cur.withUtf8(() => cur.astring('a user name'));
     cur.sp();
-    const password = cur.astring('a password');
+    const password = cur.withUtf8(() => cur.astring('a password'));
     cur.end();
     return { username, password };
   },

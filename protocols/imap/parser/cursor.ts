@@ -52,7 +52,7 @@ export class Cursor {
   constructor(
     readonly text: Buffer,
     readonly literals: readonly BufferedLiteral[],
-    readonly options: CursorOptions,
+    public options: CursorOptions,
   ) {}
 
   atEnd(): boolean {
@@ -201,6 +201,20 @@ export class Cursor {
     const bytes = Buffer.from(out);
     if (this.options.utf8 && !isValidUtf8(bytes)) this.fail('Invalid UTF-8 in quoted string');
     return bytes;
+  }
+
+  /**
+   * Runs `read` with valid UTF-8 accepted in quoted strings even before UTF8=ACCEPT: LOGIN uses it,
+   * because real clients (imapflow) quote UTF-8 credentials and RFC 9051 allows it.
+   */
+  withUtf8<T>(read: () => T): T {
+    const saved = this.options.utf8;
+    this.options = { ...this.options, utf8: true };
+    try {
+      return read();
+    } finally {
+      this.options = { ...this.options, utf8: saved };
+    }
   }
 
   /** True if a literal announcement `{` (or `~{` when `binary`) is next. */

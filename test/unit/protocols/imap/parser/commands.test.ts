@@ -37,7 +37,9 @@ const rows: Row[] = [
   { name: 'LOGIN missing password', input: 'a LOGIN joe', error: 'Missing arguments' },
   { name: 'LOGIN with bad escape', input: 'a LOGIN "a\\b" x', error: 'Invalid escape' },
   { name: 'LOGIN with unterminated quote', input: 'a LOGIN "abc', error: 'Unterminated quoted string' },
-  { name: 'LOGIN with 8-bit in quoted string', input: 'a LOGIN "j\xe9" x', error: '8-bit character' },
+  { name: 'LOGIN accepts quoted UTF-8 credentials (as imapflow sends them)', input: Buffer.from('a LOGIN "jöe" "pässword"', 'utf8').toString('latin1'), args: { username: 'jöe', password: 'pässword' } },
+  { name: 'LOGIN with invalid UTF-8 in a quoted string', input: 'a LOGIN "j\xe9" x', error: 'Invalid UTF-8' },
+  { name: 'other commands refuse 8-bit quoted strings before UTF8=ACCEPT', input: Buffer.from('a SUBSCRIBE "jöe"', 'utf8').toString('latin1'), error: '8-bit character' },
   // Mailboxes
   { name: 'SELECT normalises inbox', input: 'a SELECT inbox', args: { mailbox: 'INBOX', params: [] } },
   { name: 'SELECT with parameters', input: 'a SELECT "Sent Items" (CONDSTORE QRESYNC (67890007 20050715194045000 41,43:211))', args: { mailbox: 'Sent Items', params: [{ name: 'CONDSTORE' }, { name: 'QRESYNC', value: [67890007, '20050715194045000', '41,43:211'] }] } },
