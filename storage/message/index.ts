@@ -13,3 +13,4 @@ export { extractSearchText, decodeTextBody, htmlToText } from './search-text.js'
 export type { SearchText, SearchTextOptions } from './search-text.js';
 export { parseRfc5322Date, parseRfc5322DateWithZone } from './date.js';
 export type { ParsedDate } from './date.js';
+export { resolveSection } from './section.js';

@@ -4,6 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseMessage } from '../../../../storage/message/parse-message.js';
+import { resolveSection } from '../../../../storage/message/section.js';
 import type { MimeNode, ParsedMessage } from '../../../../storage/message/types.js';
 import { chunked, fixture, fixtureNames, toCrlf } from './fixtures.js';
 import { generatedMessages } from './generated-messages.js';
@@ -280,4 +281,38 @@ test('nesting deeper than maxDepth stops at a leaf instead of recursing', async 
   s += '\nleaf\n';
   const msg = await parseMessage(Buffer.from(s), { maxDepth: 3 });
   assert.deepEqual(allNodes(msg.root).map((n) => n.partPath.length), [0, 1, 2, 3, 4]);
+});
+
+test('part numbers resolve as IMAP sections: multipart children, embedded messages, "1" of a single part', async () => {
+  const paths = (msg: ParsedMessage, list: number[][]): (string | null)[] =>
+    list.map((p) => {
+      const n = resolveSection(msg.root, p);
+      return n ? `${n.partPath.join('.') || 'root'}${n.message ? ' (rfc822)' : ''}` : null;
+    });
+  const simple = (await load('simple.eml')).msg;
+  assert.deepEqual(paths(simple, [[], [1], [1, 1], [2]]), ['root', 'root', null, null]);
+  const fwd = (await load('rfc822-in-multipart.eml')).msg;
+  assert.deepEqual(paths(fwd, [[1], [1, 1], [1, 1, 1], [2], [2, 1], [2, 2], [2, 2, 1], [2, 3], [3], [0], [1.5]]), ['1', '1', null, '2 (rfc822)', '2.1', '2.2', '2.2', null, null, null, null]);
+  const root822 = (await load('rfc822-root.eml')).msg;
+  assert.equal(resolveSection(root822.root, [1]), root822.root);
+  assert.equal(resolveSection(root822.root, [1, 1]), root822.root.message?.root);
+  assert.equal(resolveSection(root822.root, [1, 1, 1]), null);
+});
+
+test('parsed messages survive a JSON round trip unchanged (the index caches them)', async () => {
+  for (const name of await fixtureNames()) {
+    const msg = await parseMessage(await fixture(name));
+    assert.deepEqual(JSON.parse(JSON.stringify(msg)), msg, name);
+  }
+});
+
+test('a header bigger than maxHeaderBytes is cut for parsing but offsets stay exact', async () => {
+  const big = 'X-Filler: ' + 'a'.repeat(5000) + '\n';
+  const raw = Buffer.from('Subject: first\n' + big.repeat(10) + 'Subject: late\nContent-Type: text/html\n\nbody\n');
+  const msg = await parseMessage(raw, { maxHeaderBytes: 1024 });
+  const crlf = toCrlf(raw).toString('latin1');
+  assert.equal(msg.headerSize, crlf.indexOf('\r\n\r\n') + 4);
+  assert.equal(body(crlf, msg.root), 'body\r\n');
+  assert.equal(msg.envelope.subject, 'first');
+  assert.equal(msg.root.contentType.subtype, 'plain', 'fields past the cap are not seen');
 });
