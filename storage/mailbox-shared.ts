@@ -155,7 +155,10 @@ export class MailboxShared {
           if (size === null) throw new MailError('Temp', `backend gave no size for message ${m.uid}`);
           described.set(m.uid, { internalDate: d.internalDate, size });
         } catch (err) {
-          if (!(err instanceof MailError && err.code === 'Expunged')) throw err;
+          // Gone meanwhile: it simply is not there. Unreadable: skip it with a log line rather
+          // than failing the session; it is tried again at the next refresh.
+          if (!(err instanceof MailError)) throw err;
+          if (err.code !== 'Expunged') this.opts.log.warn({ uid: m.uid, code: err.code, reason: err.message }, 'storage: message skipped');
         }
       }
     };
