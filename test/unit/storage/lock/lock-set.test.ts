@@ -210,3 +210,18 @@ test('bad arguments are clear errors: unknown or repeated kinds, missing directo
     await m.cleanup();
   }
 });
+
+test('the flock kind joins a lock set and is seen by foreign flock users', async () => {
+  const m = await tempMbox();
+  const mutex = new KeyedMutex();
+  try {
+    const set = await acquireLocks(m.file, ['flock', 'fcntl'], { exclusive: true, timeoutMs: 1000, mutex });
+    assert.equal(await pythonProbe(m.file, 'flock'), 'busy');
+    assert.equal(await pythonProbe(m.file, 'lockf'), 'busy');
+    await set.release();
+    assert.equal(await pythonProbe(m.file, 'flock'), 'free');
+    assert.equal(await pythonProbe(m.file, 'lockf'), 'free');
+  } finally {
+    await m.cleanup();
+  }
+});
