@@ -182,6 +182,7 @@ export class ImapParser {
     const chunk = this.consume(take);
     st.received += take;
     const done = st.received === st.size;
+    if (done) this.awaitingSync = false;
     if (st.parts) {
       st.parts.push(chunk);
       if (done) {
