@@ -10,7 +10,8 @@ import type { MimeParseLimits } from './message/mime-parser.js';
 import { DEFAULT_NAME_LIMITS } from './names.js';
 import type { NameLimits } from './names.js';
 import type { MailStore, SpecialUse } from './types.js';
-import { MaildirStore } from './maildir/store.js';
+import { LayoutStore } from './mail-store.js';
+import { MaildirLayout } from './maildir/layout.js';
 import { MaildirQuota } from './maildir/quota.js';
 import type { QuotaLimits } from './maildir/quota.js';
 import { DEFAULT_UIDLIST_LOCK } from './maildir/uidlist.js';
@@ -45,7 +46,7 @@ export async function openMailStore(user: AuthenticatedUser, location: string | 
   if (loc.layout === 'fs') throw new MailError('Cannot', 'LAYOUT=fs is not supported for Maildir');
   const now = options.now ?? Date.now;
   const log = options.log.child({ user: user.username });
-  const store = new MaildirStore({
+  const layout = new MaildirLayout({
     root: loc.root,
     indexRoot: loc.index,
     nameLimits: options.nameLimits ?? DEFAULT_NAME_LIMITS,
@@ -57,6 +58,9 @@ export async function openMailStore(user: AuthenticatedUser, location: string | 
       quota: new MaildirQuota(loc.root, options.quota),
       now,
     },
+  });
+  const store = new LayoutStore(layout, {
+    nameLimits: options.nameLimits ?? DEFAULT_NAME_LIMITS,
     shared: { log, maxExpungedRemembered: options.maxExpungedRemembered ?? 10_000 },
     tx: { log, maxMessageSize: options.maxMessageSize ?? 0, parseLimits: options.parseLimits },
     autocreate: options.autocreateSpecialUse ?? [],

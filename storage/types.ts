@@ -243,3 +243,38 @@ export interface MailboxBackend {
   waitForChange(signal: AbortSignal): Promise<void>;
   close(): Promise<void>;
 }
+
+/** One mailbox as a layout sees it on disk. */
+export interface LayoutEntry {
+  name: string;
+  /** False for a directory that holds children only (e.g. an mbox folder directory). */
+  selectable: boolean;
+}
+
+/**
+ * The format-specific part of a store: where mailboxes live and how they are created, deleted
+ * and renamed. Names given to a layout are already validated and canonical; existence rules
+ * (Exists, NotFound, Cannot), subscriptions, special use, STATUS and opening are done once above.
+ */
+export interface StoreLayout {
+  readonly delimiter: string;
+  /** Directory of the per-user control files (subscriptions, special-use roles). */
+  readonly controlDir: string;
+  /** Dovecot's name of the subscriptions file for this format. */
+  readonly subscriptionsFile: string;
+  /** Create the root (and INBOX) when missing. */
+  init(): Promise<void>;
+  /** Every mailbox other than INBOX that exists on disk. */
+  list(): Promise<LayoutEntry[]>;
+  /** Whether a mailbox exists; throws MailError Perm when it leads outside the mail root. */
+  exists(name: string): Promise<LayoutEntry | null>;
+  create(name: string): Promise<void>;
+  /** Remove one mailbox (not its children). */
+  delete(name: string): Promise<void>;
+  /** Rename a mailbox and all its children (`from` itself may be only an implicit parent). */
+  rename(from: string, to: string): Promise<void>;
+  /** Move all of INBOX's messages into the (just created) mailbox `to`. */
+  moveInboxMessages(to: string): Promise<void>;
+  /** A stable key (e.g. its directory) and a factory for the backend of an existing mailbox. */
+  backend(name: string): Promise<{ key: string; create: () => MailboxBackend }>;
+}
