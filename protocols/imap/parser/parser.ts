@@ -86,6 +86,7 @@ export function isIdleDone(line: Buffer): boolean {
 /** The incremental parser of one IMAP connection; see the design comment above. */
 export class ImapParser {
   private buf: Buffer = Buffer.alloc(0);
+  private backing: Buffer | undefined;
   private scanned = 0;
   private state: State = { s: 'line' };
   private readonly queue: ParserEvent[] = [];
@@ -103,10 +104,34 @@ export class ImapParser {
     this.utf8 = options.utf8 ?? false;
   }
 
-  /** Adds bytes received from the client. */
+  /**
+   * Adds bytes received from the client. With nothing pending the chunk itself is used (no copy,
+   * so streamed APPEND data are views of it). Otherwise the bytes go into an owned buffer that
+   * grows by doubling, so a line trickling in byte by byte costs linear time, not quadratic.
+   * Only bytes after the pending ones are ever written, so views handed out earlier stay valid.
+   */
   feed(chunk: Buffer): void {
     if (this.state.s === 'closed' || chunk.length === 0) return;
-    this.buf = this.buf.length === 0 ? chunk : Buffer.concat([this.buf, chunk]);
+    if (this.buf.length === 0) {
+      this.buf = chunk;
+      this.backing = undefined;
+      return;
+    }
+    const backing = this.backing;
+    if (backing && this.buf.buffer === backing.buffer) {
+      const start = this.buf.byteOffset - backing.byteOffset;
+      const end = start + this.buf.length;
+      if (end + chunk.length <= backing.length) {
+        chunk.copy(backing, end);
+        this.buf = backing.subarray(start, end + chunk.length);
+        return;
+      }
+    }
+    const grown = Buffer.allocUnsafe(Math.max(4096, 2 * (this.buf.length + chunk.length)));
+    this.buf.copy(grown, 0);
+    chunk.copy(grown, this.buf.length);
+    this.backing = grown;
+    this.buf = grown.subarray(0, this.buf.length + chunk.length);
   }
 
   /** Switches UTF-8 acceptance in quoted strings (ENABLE UTF8=ACCEPT). */
