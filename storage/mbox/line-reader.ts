@@ -22,6 +22,15 @@ export interface Line {
   head: Buffer;
 }
 
+const LFLF = Buffer.from('\n\n');
+const LFCRLF = Buffer.from('\n\r\n');
+
+/** First index of `pat` wholly inside buf[from, end), or Infinity. */
+function find(buf: Buffer, pat: Buffer, from: number, end: number): number {
+  const i = buf.indexOf(pat, from);
+  return i < 0 || i + pat.length > end ? Infinity : i;
+}
+
 /** Reads lines of `[start, limit)` from a FileHandle. */
 export class LineReader {
   private readonly buf: Buffer;
@@ -32,6 +41,9 @@ export class LineReader {
   private lineStart = -1; // file offset of the line being assembled, -1 when none
   private headLen = 0;
   private lastByte = -1;
+  // Cached positions of the next "\n\n" / "\n\r\n" in the buffer (Infinity: none; -1: unknown).
+  private lflf = -1;
+  private lfcrlf = -1;
 
   constructor(
     private readonly fh: FileHandle,
@@ -54,6 +66,7 @@ export class LineReader {
 
   /** Continues reading at `pos` (must be a line start), dropping buffered bytes. */
   seek(pos: number): void {
+    this.lflf = this.lfcrlf = -1;
     this.bufPos = pos;
     this.bufLen = 0;
     this.off = 0;
@@ -94,11 +107,34 @@ export class LineReader {
     return { start, next, length, crlf, terminated, head: this.headBuf.subarray(0, headLen) };
   }
 
+  /**
+   * Fast path for body text: skips whole non-blank lines up to the start of the next blank line
+   * (or up to the last, partial line in the buffer, which next() then assembles). Call it only
+   * at a line start whose previous line was not blank; a line that is itself blank starts with
+   * `\n` or `\r\n`, and later blank lines are found as `\n\n` / `\n\r\n` with indexOf.
+   */
+  skipNonBlankLines(): void {
+    if (this.lineStart >= 0) return;
+    const { buf, off } = this;
+    const end = this.bufLen;
+    if (off >= end || buf[off] === 10 || buf[off] === 13) return;
+    if (this.lflf < off) this.lflf = find(buf, LFLF, off, end);
+    if (this.lfcrlf < off) this.lfcrlf = find(buf, LFCRLF, off, end);
+    const hit = Math.min(this.lflf, this.lfcrlf);
+    if (hit < end) {
+      this.off = hit + 1;
+      return;
+    }
+    const last = buf.lastIndexOf(10, end - 1);
+    if (last >= off) this.off = last + 1;
+  }
+
   /** Reads the next chunk; lowers `limit` if the file ended early (it was truncated meanwhile). */
   async fill(): Promise<void> {
     this.bufPos += this.bufLen;
     this.bufLen = 0;
     this.off = 0;
+    this.lflf = this.lfcrlf = -1;
     const want = Math.min(this.buf.length, this.limit - this.bufPos);
     if (want <= 0) return;
     const { bytesRead } = await this.fh.read(this.buf, 0, want, this.bufPos);

@@ -101,7 +101,7 @@ export interface MboxScanOptions {
   start?: number;
   /** Exclusive end of the scan (default: the file size when the scan starts). */
   end?: number;
-  /** Read buffer size in bytes (default 64 KiB); any value >= 1 gives the same results. */
+  /** Read buffer size in bytes (default 256 KiB); any value >= 1 gives the same results. */
   bufferSize?: number;
   /** Longest From line accepted as a separator (default 1000 bytes). */
   maxFromLineLength?: number;
@@ -145,10 +145,11 @@ export class MboxScanner {
 
   /** Yields the messages of the range in file order. */
   async *messages(): AsyncGenerator<MboxMessage, void, undefined> {
+    this.leadingGarbage = null;
     const start = this.options.start ?? 0;
     const limit = this.options.end ?? (await this.fh.stat()).size;
     if (!(start >= 0) || start > limit) throw new RangeError(`scan start ${start} is outside the file (0..${limit})`);
-    const reader = new LineReader(this.fh, start, limit, this.options.bufferSize ?? 65536, Math.max(this.maxFrom, 4096));
+    const reader = new LineReader(this.fh, start, limit, this.options.bufferSize ?? 262144, Math.max(this.maxFrom, 4096));
     let state: 'expect' | 'garbage' | 'headers' | 'body' = 'expect';
     let cur: Draft | null = null;
     let field: FieldBuilder | null = null;
@@ -182,6 +183,7 @@ export class MboxScanner {
     };
 
     for (;;) {
+      if (state === 'body' && !prevBlank) reader.skipNonBlankLines();
       const line = reader.next();
       if (line === null) {
         await reader.fill();
