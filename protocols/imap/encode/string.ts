@@ -22,15 +22,20 @@ export interface StringOptions {
 }
 
 const NIL = Buffer.from('NIL');
-const CRLF = Buffer.from('\r\n');
 
 function toBytes(value: Buffer | string): Buffer {
   return typeof value === 'string' ? Buffer.from(value, 'utf8') : value;
 }
 
+/** The `{n}CRLF` (or `~{n}CRLF`) that precedes a literal's bytes, for bodies streamed after it. */
+export function literalPrefix(size: number, binary = false): Buffer {
+  if (!Number.isSafeInteger(size) || size < 0) throw new RangeError(`Invalid literal size ${size}`);
+  return Buffer.from(`${binary ? '~' : ''}{${size}}\r\n`);
+}
+
 /** A literal `{n}CRLF` + bytes (or `~{n}` when `binary`). */
 export function encodeLiteral(bytes: Buffer, binary = false): Buffer {
-  return Buffer.concat([Buffer.from(`${binary ? '~' : ''}{${bytes.length}}`), CRLF, bytes]);
+  return Buffer.concat([literalPrefix(bytes.length, binary), bytes]);
 }
 
 /** True if `bytes` can be an atom: 1*ATOM-CHAR (no `]` either, to stay safe everywhere) and not NIL. */

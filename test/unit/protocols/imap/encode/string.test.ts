@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parser as imapflowParser } from 'imapflow/lib/handler/imap-handler.js';
-import { encodeAstring, encodeLiteral, encodeString } from '../../../../../protocols/imap/encode/string.js';
+import { encodeAstring, encodeLiteral, encodeString, literalPrefix } from '../../../../../protocols/imap/encode/string.js';
 import { run } from '../parser/harness.js';
 
 const cases: Array<{ name: string; value: Buffer | string | null; options?: Parameters<typeof encodeString>[1]; wire: string }> = [
@@ -38,6 +38,12 @@ for (const c of cases) {
 test('encodeAstring uses an atom when it can', () => {
   assert.equal(encodeAstring('Drafts').toString(), 'Drafts');
   assert.equal(encodeAstring('a b').toString(), '"a b"');
+});
+
+test('literalPrefix announces a streamed body', () => {
+  assert.equal(literalPrefix(52428800).toString(), '{52428800}\r\n');
+  assert.equal(literalPrefix(7, true).toString(), '~{7}\r\n');
+  assert.throws(() => literalPrefix(-1), /Invalid literal size/);
 });
 
 test('encodeLiteral writes {n}CRLF or ~{n}CRLF and the bytes', () => {
