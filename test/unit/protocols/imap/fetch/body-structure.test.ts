@@ -54,7 +54,7 @@ test('BODYSTRUCTURE, BODY and ENVELOPE equal Dovecot byte for byte on the MIME f
       Buffer.concat([Buffer.from('ENVELOPE '), encodeEnvelope(parsed.envelope)]),
     ];
     items.forEach((item, k) => {
-      const theirs = reference[i][k];
+      const theirs = reference[i][k]!;
       if (ours[k].equals(theirs)) {
         exact++;
         return;

@@ -81,22 +81,56 @@ export function skipValue(buf: Buffer, pos: number): number {
   return pos;
 }
 
+/** Every `name value` item of every `* n FETCH (…)` response, by message number and name (first wins). */
+export function fetchResponseItems(out: Buffer): Map<number, Map<string, Buffer>> {
+  const result = new Map<number, Map<string, Buffer>>();
+  let pos = 0;
+  for (;;) {
+    const m = /^\* (\d+) FETCH \(/.exec(out.subarray(pos, pos + 40).toString('latin1'));
+    if (m) {
+      const seq = Number(m[1]);
+      const items = result.get(seq) ?? new Map<string, Buffer>();
+      result.set(seq, items);
+      let p = pos + m[0].length;
+      while (out[p] !== 0x29) {
+        const start = p;
+        let depth = 0;
+        while (depth > 0 || out[p] !== 0x20) {
+          if (out[p] === 0x5b) depth++;
+          else if (out[p] === 0x5d) depth--;
+          p++;
+        }
+        const name = out.subarray(start, p).toString('latin1').toUpperCase();
+        p = skipValue(out, p + 1);
+        if (!items.has(name)) items.set(name, out.subarray(start, p));
+        if (out[p] === 0x20) p++;
+      }
+      pos = p + 3;
+    } else {
+      const lf = out.indexOf(0x0a, pos);
+      if (lf === -1) break;
+      pos = lf + 1;
+    }
+  }
+  return result;
+}
+
 /**
  * For each message and each fetch item (e.g. 'BODYSTRUCTURE', 'BODY.PEEK[1.MIME]'), the exact
- * bytes Dovecot sends for it: the response name, a space and the value. One command per item.
+ * bytes Dovecot sends for it: the response name, a space and the value (null when Dovecot
+ * answered NO and `allowMissing`).
  */
-export async function dovecotItems(messages: Buffer[], items: string[]): Promise<Buffer[][]> {
+export async function dovecotItems(messages: Buffer[], items: string[], allowMissing = false): Promise<(Buffer | null)[][]> {
   const commands: string[] = [];
   messages.forEach((_m, i) => items.forEach((item) => commands.push(`FETCH ${i + 1} (${item})`)));
-  const out = await runDovecot(messages, commands);
+  const all = fetchResponseItems(await runDovecot(messages, commands));
   return messages.map((_m, i) =>
     items.map((item) => {
-      const name = item.replace('.PEEK', '').replace(/<(\d+)\.\d+>$/, '<$1>');
-      const head = Buffer.from(`* ${i + 1} FETCH (${name} `);
-      const start = out.indexOf(head);
-      if (start === -1) throw new Error(`no ${name} in dovecot's responses for message ${i + 1}`);
-      const valueStart = start + head.length;
-      return out.subarray(start + head.length - name.length - 1, skipValue(out, valueStart));
+      const name = item.replace('.PEEK', '').replace(/<(\d+)\.\d+>$/, '<$1>').toUpperCase();
+      const found = all.get(i + 1)?.get(name);
+      if (!found && allowMissing) return null;
+      if (!found) throw new Error(`no ${name} in dovecot's responses for message ${i + 1}: ${[...(all.get(i + 1)?.keys() ?? [])].join(", ")}`);
+      return found;
     }),
   );
 }

@@ -1,0 +1,137 @@
+// The FETCH response producer (RFC 3501 §7.4.2): one `* n FETCH (…)` per message, items in the
+// order asked, body sections streamed as literals with backpressure (never a whole large message
+// in memory). Everything that may fail (structure, header fields, BINARY decoding) is resolved
+// before the first byte of the response, so a failure never leaves half a response on the wire;
+// a read error in the middle of a literal is padded by the writer to keep the stream in sync.
+
+import type { Readable } from 'node:stream';
+import { dateTime, flagList } from '../encode/response.js';
+import { encodeAstring } from '../encode/string.js';
+import type { StringOptions } from '../encode/string.js';
+import type { Flags, MessageInfo } from '../../../storage/types.js';
+import type { FetchItem, Section } from '../parser/types.js';
+import { encodeBodyStructure, encodeEnvelope } from './body-structure.js';
+import { binarySection, binarySize, bodySection, FetchMessage } from './section.js';
+import type { BinaryCache, SectionContent } from './section.js';
+
+/** What the producer needs of the connection (the session's write API fits). */
+export interface FetchWriter {
+  write(data: Buffer | string): boolean;
+  flush(): Promise<void>;
+  writeLiteral(size: number, source: Readable | AsyncIterable<Buffer>, binary?: boolean): Promise<void>;
+}
+
+/** Options of one FETCH response. */
+export interface FetchResponseOptions {
+  stringOptions: StringOptions;
+  /** Send FLAGS first even if not asked (the message was just marked \Seen by this fetch). */
+  flagsChanged: boolean;
+  /** Zone of INTERNALDATE, minutes east of UTC. */
+  zoneOffsetMinutes: number;
+}
+
+const FLAG_NAMES: Record<keyof Flags, string> = { seen: '\\Seen', answered: '\\Answered', flagged: '\\Flagged', deleted: '\\Deleted', draft: '\\Draft' };
+const FLAG_ORDER: (keyof Flags)[] = ['answered', 'flagged', 'deleted', 'seen', 'draft'];
+
+/** The FLAGS list of a message: system flags, \Recent, then keywords. */
+export function messageFlags(info: MessageInfo): Buffer {
+  const names = FLAG_ORDER.filter((f) => info.flags[f]).map((f) => FLAG_NAMES[f]);
+  if (info.recent) names.push('\\Recent');
+  return flagList([...names, ...info.keywords]);
+}
+
+/** The section spec as echoed in the response: `1.2.HEADER.FIELDS (FROM TO)`. */
+export function sectionName(section: Section): string {
+  const pieces: string[] = [];
+  if (section.part.length > 0) pieces.push(section.part.join('.'));
+  if (section.text) {
+    let text: string = section.text;
+    if (section.fields) text += ` (${section.fields.map((f) => encodeAstring(f).toString('latin1')).join(' ')})`;
+    pieces.push(text);
+  }
+  return pieces.join('.');
+}
+
+/** True when fetching this item sets \Seen (RFC 3501 §6.4.5: BODY[], RFC822, RFC822.TEXT, BINARY[]). */
+export function setsSeen(item: FetchItem): boolean {
+  return ((item.type === 'BODY[]' || item.type === 'BINARY[]') && !item.peek) || item.type === 'RFC822' || item.type === 'RFC822.TEXT';
+}
+
+/** True when an item needs the parsed structure or the message content. */
+export function needsContent(item: FetchItem): boolean {
+  return !['FLAGS', 'UID', 'RFC822.SIZE', 'INTERNALDATE'].includes(item.type);
+}
+
+type Piece = Buffer | { literal: SectionContent };
+
+async function itemPieces(item: FetchItem, msg: FetchMessage, options: FetchResponseOptions, cache: BinaryCache): Promise<Piece[]> {
+  const info = msg.info;
+  const lit = (name: string, content: SectionContent): Piece[] => [Buffer.from(`${name} `), { literal: content }];
+  switch (item.type) {
+    case 'FLAGS':
+      return [Buffer.concat([Buffer.from('FLAGS '), messageFlags(info)])];
+    case 'UID':
+      return [Buffer.from(`UID ${info.uid}`)];
+    case 'RFC822.SIZE':
+      return [Buffer.from(`RFC822.SIZE ${info.size}`)];
+    case 'INTERNALDATE':
+      return [Buffer.concat([Buffer.from('INTERNALDATE '), dateTime(new Date(info.internalDate), options.zoneOffsetMinutes)])];
+    case 'ENVELOPE':
+      return [Buffer.concat([Buffer.from('ENVELOPE '), encodeEnvelope((await msg.structure()).envelope, options.stringOptions)])];
+    case 'BODY':
+      return [Buffer.concat([Buffer.from('BODY '), encodeBodyStructure((await msg.structure()).root, false, options.stringOptions)])];
+    case 'BODYSTRUCTURE':
+      return [Buffer.concat([Buffer.from('BODYSTRUCTURE '), encodeBodyStructure((await msg.structure()).root, true, options.stringOptions)])];
+    case 'RFC822':
+      return lit('RFC822', await bodySection(msg, { part: [] }));
+    case 'RFC822.HEADER':
+      return lit('RFC822.HEADER', await bodySection(msg, { part: [], text: 'HEADER' }));
+    case 'RFC822.TEXT':
+      return lit('RFC822.TEXT', await bodySection(msg, { part: [], text: 'TEXT' }));
+    case 'BODY[]': {
+      const origin = item.partial ? `<${item.partial.offset}>` : '';
+      return lit(`BODY[${sectionName(item.section)}]${origin}`, await bodySection(msg, item.section, item.partial));
+    }
+    case 'BINARY[]': {
+      const origin = item.partial ? `<${item.partial.offset}>` : '';
+      return lit(`BINARY[${item.part.join('.')}]${origin}`, await binarySection(msg, item.part, item.partial, cache));
+    }
+    case 'BINARY.SIZE':
+      return [Buffer.from(`BINARY.SIZE[${item.part.join('.')}] ${await binarySize(msg, item.part, cache)}`)];
+  }
+}
+
+/**
+ * Writes `* seq FETCH (…)` CRLF for one message. May throw (before writing anything) a MailError
+ * such as Expunged, or UnknownCteError for BINARY of an undecodable part.
+ */
+export async function writeFetchResponse(writer: FetchWriter, msg: FetchMessage, seq: number, items: readonly FetchItem[], options: FetchResponseOptions): Promise<void> {
+  const cache: BinaryCache = new Map();
+  const pieces: Piece[][] = [];
+  const list = options.flagsChanged && !items.some((i) => i.type === 'FLAGS') ? [{ type: 'FLAGS' } as FetchItem, ...items] : items;
+  for (const item of list) pieces.push(await itemPieces(item, msg, options, cache));
+  if (!writer.write(`* ${seq} FETCH (`)) await writer.flush();
+  for (let i = 0; i < pieces.length; i++) {
+    if (i > 0) writer.write(' ');
+    for (const p of pieces[i]) {
+      if (Buffer.isBuffer(p)) {
+        if (!writer.write(p)) await writer.flush();
+      } else {
+        await writer.writeLiteral(p.literal.size, await openSafely(p.literal), p.literal.binary);
+      }
+    }
+  }
+  if (!writer.write(')\r\n')) await writer.flush();
+}
+
+/** Opens content for a literal already announced; a failure yields nothing (the writer pads). */
+async function openSafely(content: SectionContent): Promise<AsyncIterable<Buffer>> {
+  async function* gen(): AsyncGenerator<Buffer> {
+    try {
+      for await (const chunk of (await content.open()) as AsyncIterable<Buffer>) yield chunk;
+    } catch {
+      // the message vanished or could not be read while being sent: the writer pads with spaces
+    }
+  }
+  return gen();
+}
