@@ -16,7 +16,8 @@ import { startPolicyServer } from './pop-before-smtp/policy-server.js';
 import { RelayMapFile } from './pop-before-smtp/map-file.js';
 import { Pop3Session, type Pop3Deps } from '../protocols/pop3/session.js';
 import { MaildropRegistry } from '../protocols/pop3/maildrops.js';
-import { servePlaceholderImap } from '../protocols/imap/placeholder.js';
+import { ImapServerSession } from '../protocols/imap/session.js';
+import type { ImapDeps } from '../protocols/imap/deps.js';
 import { openUserStore } from './user-store.js';
 import type { MailStore } from '../storage/types.js';
 
@@ -78,6 +79,20 @@ export async function startDaemon(cfg: Config, log: Logger, options: DaemonOptio
       : undefined,
   };
 
+  const imapDeps: ImapDeps = {
+    settings: cfg.imap,
+    limits: cfg.limits,
+    maxSaslResponseBytes: cfg.auth.max_sasl_response_bytes,
+    auth,
+    mechanisms: cfg.auth.mechanisms,
+    cleartext: cfg.auth.allow_cleartext_without_tls,
+    tlsAvailable: tls !== undefined,
+    hostname: os.hostname(),
+    openStore,
+    onLogin: pop3Deps.onLogin,
+    now: options.now,
+  };
+
   const endpoints: Endpoint[] = [];
   for (const host of cfg.listen) {
     if (cfg.pop3.enabled) {
@@ -101,7 +116,7 @@ export async function startDaemon(cfg: Config, log: Logger, options: DaemonOptio
     refusalLine: refusalLine,
     onConnection: (conn: ClientConnection) => {
       if (conn.protocol === 'pop3') void new Pop3Session(conn, pop3Deps).run();
-      else servePlaceholderImap(conn);
+      else void new ImapServerSession(conn, imapDeps).run();
     },
   });
   const bound = await server.listen();

@@ -31,7 +31,8 @@ export interface ImapCommandSpec<N extends CommandName = CommandName> {
   /**
    * RFC 3501 §7.4.1: may an untagged EXPUNGE be sent before this command's tagged reply? `false`
    * applies to the non-UID form only (FETCH, STORE, SEARCH); their UID forms always allow it.
-   * When not allowed, the session reports no changes at all after the command (not even EXISTS).
+   * When not allowed, expunges found by a sync stay pending (the message keeps its number) and
+   * are sent after a later command; EXISTS and FETCH FLAGS still go out.
    */
   expungeAllowed: boolean;
   /** Capabilities this module makes true when registered (e.g. ['ESEARCH', 'SEARCHRES', 'WITHIN']). */
@@ -110,8 +111,9 @@ export interface ImapSession {
    * Syncs the mailbox now and sends the untagged updates the client may get during the running
    * command (EXISTS, FETCH FLAGS; EXPUNGE only if the command allows it). Use after a commit when
    * the command needs the new state of the snapshot (e.g. the flags after an implicit \Seen).
+   * Flag changes of the UIDs in `skipFlags` are not sent: the command answers them itself.
    */
-  syncMailbox(): Promise<void>;
+  syncMailbox(skipFlags?: ReadonlySet<number>): Promise<void>;
   /** The result saved by SEARCH RETURN (SAVE) (RFC 5182), as UIDs; `$` reads it. */
   savedSearch: number[];
 
