@@ -24,6 +24,8 @@ export interface MailStoreOptions {
   autocreateSpecialUse?: readonly SpecialUse[];
   /** Stat polling interval of change detection (config mail.watch_poll_seconds) [5000]. */
   watchPollMs?: number;
+  /** Also watch directories with fs.watch [true]; polling alone when false. */
+  watchFs?: boolean;
   /** Quota limits; when absent, Maildir++ limits in maildirsize apply if present. */
   quota?: QuotaLimits;
   /** Largest message append accepts, bytes; 0 = no limit [0]. */
@@ -55,6 +57,7 @@ export async function openMailStore(user: AuthenticatedUser, location: string | 
       uidlistLock: options.uidlistLock ?? DEFAULT_UIDLIST_LOCK,
       tmpStaleMs: options.tmpStaleMs ?? 36 * 3600 * 1000,
       pollMs: options.watchPollMs ?? 5000,
+      watch: options.watchFs ?? true,
       quota: new MaildirQuota(loc.root, options.quota),
       now,
     },

@@ -34,6 +34,8 @@ export interface MaildirBackendOptions {
   tmpStaleMs: number;
   /** Interval of the stat polling fallback of waitForChange. */
   pollMs: number;
+  /** Use fs.watch (inotify) besides polling; false for file systems where it sees nothing (NFS). */
+  watch?: boolean;
   quota?: MaildirQuota;
   /** Gives a fresh UIDVALIDITY for a mailbox without a uidlist. */
   newUidValidity: () => number;
@@ -484,7 +486,7 @@ export class MaildirMailboxBackend implements MailboxBackend {
         const timer = setInterval(() => {
           stamp().then((s) => s !== initial && finish(), () => undefined);
         }, this.opts.pollMs);
-        for (const sub of ['new', 'cur']) {
+        for (const sub of this.opts.watch === false ? [] : ['new', 'cur']) {
           (async () => {
             try {
               for await (const _ev of watch(join(this.dir, sub), { signal: inner.signal })) return finish();

@@ -52,10 +52,13 @@ test('a file removed on disk is reported expunged; reading it gives Expunged; a 
     tx.append(Buffer.from('Subject: 2\n\n2\n'));
     const { appended } = await tx.commit();
     await box.sync();
-    const names = (await readdir(join(md, 'cur'))).sort();
+    const files = await readdir(join(md, 'cur'));
+    const records = parseUidlist(await readFile(join(md, 'dovecot-uidlist'), 'utf8')).records;
+    const fileOf = (uid: number) => files.find((n) => n.startsWith(records.find((r) => r.uid === uid)!.base + ':'))!;
+    const [first, second] = [fileOf(appended[0]), fileOf(appended[1])];
     // Another program (mutt) marks the second message seen by renaming it, and deletes the first.
-    await rename(join(md, 'cur', names[1]), join(md, 'cur', names[1].replace(/:2,.*$/, ':2,S')));
-    await unlink(join(md, 'cur', names[0]));
+    await rename(join(md, 'cur', second), join(md, 'cur', second.replace(/:2,.*$/, ':2,S')));
+    await unlink(join(md, 'cur', first));
     await assert.rejects(box.openContent(appended[0], { what: 'full' }), (e) => isMailError(e, 'Expunged'));
     const s = await box.sync();
     assert.deepEqual(s.expunged, [appended[0]]);
@@ -229,5 +232,65 @@ test('existing folders named like a configured special use are listed with that 
       ['Sent', 'Sent'],
       ['Trash', 'Trash'],
     ]);
+  });
+});
+
+test('without fs.watch, stat polling alone notices an outside delivery', async () => {
+  await withHome(async (home, md) => {
+    const store = await openMailStore(user(home), 'maildir:~/Maildir', { log: silentLogger(), watchFs: false, watchPollMs: 20 });
+    const box = await store.open('INBOX');
+    const ac = new AbortController();
+    let woken = false;
+    const wait = box.waitForChange(ac.signal).then(() => {
+      woken = true;
+    });
+    await new Promise((r) => setTimeout(r, 60));
+    assert.equal(woken, false, 'nothing changed yet');
+    await writeFile(join(md, 'new', '5.poll.host'), 'Subject: p\n\np\n');
+    await wait;
+    assert.equal((await box.sync()).added.length, 1);
+    await box.close();
+  });
+});
+
+test('COPY hard-links the file into the target and maps keywords through its dovecot-keywords', async () => {
+  await withHome(async (home, md) => {
+    const store = await open(home);
+    await store.create('T');
+    const t = await store.open('T');
+    const pre = t.begin();
+    pre.append(Buffer.from('Subject: t\n\nt\n'), { keywords: ['Other'] });
+    await pre.commit();
+    const box = await store.open('INBOX');
+    const tx = box.begin();
+    tx.append(Buffer.from('Subject: c\n\nc\n'), { keywords: ['Mine'] });
+    const { appended } = await tx.commit();
+    await box.sync();
+    const cp = box.begin();
+    cp.copy(appended, 'T');
+    const r = await cp.commit();
+    await t.sync();
+    assert.deepEqual(t.byUid(r.copies[0].target[0])!.keywords, ['Mine']);
+    const src = (await readdir(join(md, 'cur')))[0];
+    const dst = (await readdir(join(md, '.T', 'cur'))).find((n) => n.endsWith(':2,b'));
+    assert.ok(dst, 'keyword Mine is letter b in the target');
+    const { stat } = await import('node:fs/promises');
+    assert.equal((await stat(join(md, 'cur', src))).ino, (await stat(join(md, '.T', 'cur', dst))).ino);
+    assert.equal(await readFile(join(md, '.T', 'dovecot-keywords'), 'utf8'), '0 Other\n1 Mine\n');
+    await Promise.all([t.close(), box.close()]);
+  });
+});
+
+test('keywords beyond the 26 Maildir letters are dropped with a log line, the rest kept', async () => {
+  await withHome(async (home) => {
+    const store = await open(home);
+    const box = await store.open('INBOX');
+    const kws = Array.from({ length: 28 }, (_, i) => `kw${String(i).padStart(2, '0')}`);
+    const tx = box.begin();
+    tx.append(Buffer.from('Subject: k\n\nk\n'), { keywords: kws });
+    await tx.commit();
+    await box.sync();
+    assert.deepEqual(box.messages[0].keywords, kws.slice(0, 26));
+    await box.close();
   });
 });
