@@ -14,7 +14,7 @@ export interface Line {
   next: number;
   /** Length of the content, without `\n` and without a `\r` before it. */
   length: number;
-  /** The line ended with `\r\n`. */
+  /** The line ended with `\r\n` (or, unterminated at the end of the range, with `\r`). */
   crlf: boolean;
   /** The line ended with `\n` (false only for the last line of the range). */
   terminated: boolean;
@@ -101,7 +101,7 @@ export class LineReader {
     const next = this.position;
     const terminated = nl >= 0;
     const rawLen = next - start - (terminated ? 1 : 0);
-    const crlf = terminated && rawLen > 0 && this.lastByte === 13;
+    const crlf = rawLen > 0 && this.lastByte === 13; // a lone CR at EOF: a CRLF cut short
     const length = rawLen - (crlf ? 1 : 0);
     const headLen = Math.min(this.headLen, length);
     return { start, next, length, crlf, terminated, head: this.headBuf.subarray(0, headLen) };
