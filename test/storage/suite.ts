@@ -3,7 +3,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { isMailError } from '../../storage/errors.js';
 import type { MailStore, Mailbox, SpecialUse } from '../../storage/types.js';
 import type { QuotaLimits } from '../../storage/maildir/quota.js';
@@ -131,6 +131,13 @@ export function runStorageSuite(backend: string, makeFixture: () => Promise<Stor
     assert.equal(s.size, crlf(MULTI).length);
     assert.equal(s.envelope.subject, 'multi');
     await assert.rejects(box.openContent(999, { what: 'full' }), (e) => isMailError(e, 'NotFound'));
+    // A streamed source, split in odd places (a CR LF pair across chunks).
+    const tx = box.begin();
+    tx.append(Readable.from([Buffer.from('Subject: streamed\r'), Buffer.from('\n\r\nab'), Buffer.from('c\n')]));
+    const { appended } = await tx.commit();
+    await box.sync();
+    assert.equal((await readAll(await box.openContent(appended[0], { what: 'full' }))).toString(), 'Subject: streamed\r\n\r\nabc\r\n');
+    assert.equal(box.byUid(appended[0])!.size, Buffer.byteLength('Subject: streamed\r\n\r\nabc\r\n'));
   });
 
   withFixture('flags and keywords are set, removed, replaced and survive a reopen', async (f) => {
