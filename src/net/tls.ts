@@ -160,8 +160,9 @@ function message(err: unknown): string {
 /**
  * Run a server-side TLS handshake on an accepted TCP socket (implicit TLS or STARTTLS). Bytes
  * already buffered on the socket (a pipelined ClientHello) are handed to TLS. Resolves with the
- * secure socket; rejects and destroys the socket on failure, timeout or close. Socket errors
- * after the handshake are logged at debug level and destroy the socket, never thrown.
+ * secure socket; rejects and destroys the socket on failure, timeout or close. Socket and TLS
+ * errors after the handshake are emitted as 'error', logged at debug level and destroy the
+ * socket; they are never thrown.
  */
 export function serverHandshake(socket: Socket, context: tls.SecureContext, timeoutMs: number, log: Logger): Promise<tls.TLSSocket> {
   return new Promise((resolve, reject) => {
@@ -191,6 +192,13 @@ export function serverHandshake(socket: Socket, context: tls.SecureContext, time
       }
       log.debug({ err }, 'TLS socket error');
       secure.destroy();
+    });
+    // A server-side TLSSocket made outside tls.Server never "releases control", so Node reports
+    // TLS errors after the handshake (a bad record MAC, say) only through the internal
+    // '_tlsError' event and leaves the socket open. Turn them into a normal error + destroy.
+    secure.on('_tlsError', (err: Error) => {
+      if (!settled) settle(err);
+      else if (!secure.destroyed) secure.destroy(err);
     });
     secure.once('secure', onSecure);
     secure.once('close', onClose);

@@ -405,3 +405,43 @@ test('without a certificate STARTTLS is not offered and refusing it leaves the s
     await toy.stop();
   }
 });
+
+test('TLS errors (plaintext on a TLS port, garbage records mid-session) close only that connection', async () => {
+  await withTls(async (tls, ca) => {
+    const toy = await startToy({ tls, endpoints: [tlsImap] });
+    try {
+      const plain = await connectPlain(toy.bound[0].port);
+      plain.write('a001 CAPABILITY\r\n');
+      await plain.closedByServer();
+      assert.equal(toy.conns.length, 0);
+
+      // A relay between client and server injects a corrupt record after the handshake.
+      let toServer: net.Socket | null = null;
+      const relay = net.createServer((down) => {
+        const up = net.connect({ port: toy.bound[0].port, host: '127.0.0.1' });
+        toServer = up;
+        down.pipe(up);
+        up.pipe(down);
+        for (const s of [up, down]) s.on('error', () => undefined);
+        up.on('close', () => down.destroy());
+        down.on('close', () => up.destroy());
+      });
+      await new Promise<void>((resolve) => relay.listen(0, '127.0.0.1', resolve));
+      const { client } = await connectTls((relay.address() as net.AddressInfo).port, { ca, servername: 'localhost' });
+      await client.expect('\r\n');
+      assert.ok(toServer);
+      (toServer as net.Socket).write(Buffer.from('17030300050102030405', 'hex')); // a record that cannot decrypt
+      await client.closedByServer();
+      await toy.closedOnServer(0);
+      await new Promise<void>((resolve) => relay.close(() => resolve()));
+      const reason = toy.logs().find((l) => l.event === 'disconnect')?.reason;
+      assert.match(String(reason), /^ERR_SSL_/);
+
+      const ok = await connectTls(toy.bound[0].port, { ca, servername: 'localhost' });
+      assert.equal(await ok.client.expect('\r\n'), '+OK hello 127.0.0.1 true\r\n');
+      ok.client.destroy();
+    } finally {
+      await toy.stop();
+    }
+  });
+});
