@@ -82,11 +82,11 @@ function phrase(tokens: readonly Token[]): string | null {
   return out.length > 0 ? out : null;
 }
 
-/** Joins addr-spec tokens as written (quoted local parts keep their quotes). */
+/** Joins addr-spec tokens; quoted local parts lose their quotes and escapes (as Dovecot). */
 function spec(tokens: readonly Token[]): string {
   return tokens
     .filter((t) => t.kind !== 'comment')
-    .map((t) => (t.kind === 'quoted' ? `"${t.text.replace(/(["\\])/g, '\\$1')}"` : t.text))
+    .map((t) => t.text)
     .join('');
 }
 
@@ -108,14 +108,27 @@ export function parseAddressList(raw: string): Address[] | null {
   let inGroup = false;
   let pending: Token[] = [];
 
-  const flushPlain = (): void => {
+  // an element that was already emitted (angle address, group end) is not empty at its comma
+  let emitted = false;
+  const flushPlain = (atComma: boolean): void => {
     const words = pending.filter((t) => t.kind !== 'comment');
-    if (words.length > 0) {
+    const hasAt = words.some((t) => t.kind === 'special' && t.text === '@');
+    const commentAfter = words.length > 0 && pending.slice(pending.indexOf(words[0]) + 1).some((t) => t.kind === 'comment' && t.text.length > 0);
+    if (words.length > 0 && !hasAt && !commentAfter && words[0].kind === 'quoted') {
+      // a lone quoted string is a display name without address (as Dovecot reads it)
+      out.push({ name: phrase(words), adl: null, mailbox: MISSING_MAILBOX, host: MISSING_DOMAIN });
+    } else if (words.length > 0) {
       const { mailbox, host } = splitAddrSpec(words);
-      const comment = pending.find((t) => t.kind === 'comment' && t.text.length > 0);
+      // a comment after the address serves as its name (Dovecot ignores one before it)
+      const first = pending.indexOf(words[0]);
+      const comment = pending.slice(first).find((t) => t.kind === 'comment' && t.text.length > 0);
       out.push({ name: comment ? comment.text : null, adl: null, mailbox, host });
+    } else if (atComma && !emitted) {
+      // an empty element ("a@b,,c@d") is reported, not dropped (as Dovecot)
+      out.push({ name: null, adl: null, mailbox: MISSING_MAILBOX, host: MISSING_DOMAIN });
     }
     pending = [];
+    emitted = false;
   };
 
   let i = 0;
@@ -145,24 +158,26 @@ export function parseAddressList(raw: string): Address[] | null {
       }
       const { mailbox, host } = splitAddrSpec(addr);
       out.push({ name, adl, mailbox, host });
+      emitted = true;
       // anything up to the next separator (comments, junk) is dropped
       while (i < tokens.length && !(tokens[i].kind === 'special' && (tokens[i].text === ',' || tokens[i].text === ';'))) i++;
     } else if (t.kind === 'special' && t.text === ',') {
-      flushPlain();
+      flushPlain(true);
       i++;
     } else if (t.kind === 'special' && t.text === ';') {
-      flushPlain();
+      flushPlain(false);
       if (inGroup) {
         out.push({ name: null, adl: null, mailbox: null, host: null });
         inGroup = false;
       }
+      emitted = true;
       i++;
     } else {
       pending.push(t);
       i++;
     }
   }
-  flushPlain();
+  flushPlain(false);
   if (inGroup) out.push({ name: null, adl: null, mailbox: null, host: null });
   return out.length > 0 ? out : null;
 }

@@ -6,13 +6,13 @@ import { rawFieldValue, unfold } from './header.js';
 import type { Address, Envelope, HeaderField } from './types.js';
 
 /**
- * Envelope strings: line breaks removed, leading whitespace dropped, trailing kept; of
- * duplicate fields the last wins (as Dovecot).
+ * Envelope strings as Dovecot sends them: blanks after the colon dropped, line breaks of folds
+ * removed, everything else kept; of duplicate fields the last wins.
  */
 function text(fields: readonly HeaderField[], name: string): string | null {
   const lower = name.toLowerCase();
   const f = fields.findLast((x) => x.name.toLowerCase() === lower);
-  return f ? rawFieldValue(f.value).replace(/^[ \t]+/, '') : null;
+  return f ? rawFieldValue(f.value) : null;
 }
 
 /** Address lists of all fields with this name, joined (as Dovecot). */
@@ -32,7 +32,8 @@ export function buildEnvelope(fields: readonly HeaderField[]): Envelope {
   const from = addresses(fields, 'from');
   return {
     date: text(fields, 'date'),
-    subject: text(fields, 'subject'),
+    // Dovecot sends the subject with runs of blanks made one space, trimmed at both ends
+    subject: text(fields, 'subject')?.replace(/[ \t]+/g, ' ').trim() ?? null,
     from,
     sender: addresses(fields, 'sender') ?? from,
     replyTo: addresses(fields, 'reply-to') ?? from,

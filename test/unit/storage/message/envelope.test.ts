@@ -53,10 +53,17 @@ test('8-bit headers stay raw: UTF-8 and Latin-1', async () => {
 
 test('odd address lists degrade instead of failing', () => {
   assert.equal(parseAddressList(''), null);
-  assert.equal(parseAddressList('  , ,'), null);
+  const missing = addr(null, 'MISSING_MAILBOX', 'MISSING_DOMAIN');
+  // empty elements ended by a comma are reported as Dovecot does (checked against it)
+  assert.deepEqual(parseAddressList('  , ,'), [missing, missing]);
+  assert.deepEqual(parseAddressList('a@b,,c@d,'), [addr(null, 'a', 'b'), missing, addr(null, 'c', 'd')]);
+  assert.deepEqual(parseAddressList('G: ,a@b;'), [addr(null, 'G', null), missing, addr(null, 'a', 'b'), GROUP_END]);
+  assert.deepEqual(parseAddressList('"only a name"'), [addr('only a name', 'MISSING_MAILBOX', 'MISSING_DOMAIN')]);
+  assert.deepEqual(parseAddressList('"quoted local"@x (c)'), [addr('c', 'quoted local', 'x')]);
   assert.deepEqual(parseAddressList('localonly'), [addr(null, 'localonly', 'MISSING_DOMAIN')]);
   assert.deepEqual(parseAddressList('Name <>'), [addr('Name', 'MISSING_MAILBOX', 'MISSING_DOMAIN')]);
   assert.deepEqual(parseAddressList('Unclosed <a@b'), [addr('Unclosed', 'a', 'b')]);
   assert.deepEqual(parseAddressList('G: a@b'), [addr(null, 'G', null), addr(null, 'a', 'b'), GROUP_END]);
-  assert.deepEqual(parseAddressList('"a, b" <x@y>, (only comment) z@w'), [addr('a, b', 'x', 'y'), addr('only comment', 'z', 'w')]);
+  // a comment names the address only when it follows it (Dovecot ignores a leading one)
+  assert.deepEqual(parseAddressList('"a, b" <x@y>, (leading) z@w, v@u (trailing)'), [addr('a, b', 'x', 'y'), addr(null, 'z', 'w'), addr('trailing', 'v', 'u')]);
 });
