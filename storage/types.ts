@@ -4,6 +4,13 @@
 // view → sync() → read (info, structure, content) → begin() a transaction → commit(). Everything
 // is plain data in and plain data or byte streams out, so the store can later live in another
 // process. No IMAP or POP3 syntax appears here.
+//
+// How a format plugs in (mbox next): implement a StoreLayout (where mailboxes live, create,
+// delete, rename) and a MailboxBackend (scan with UID assignment, flags, bytes, append, expunge,
+// change wait) and hand the layout to LayoutStore (storage/mail-store.ts) from openMailStore.
+// Everything else — views, sequence numbers, \Recent, MODSEQ, the index and structure cache,
+// transactions, content selection, subscriptions — is shared. The shared suite in
+// test/storage/suite.ts then runs against it with a fixture like test/storage/maildir.test.ts.
 
 import type { Readable } from 'node:stream';
 import type { ParsedMessage } from './message/types.js';
