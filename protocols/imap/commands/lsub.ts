@@ -21,12 +21,14 @@ export const lsubCommand: ImapCommandSpec<'LSUB'> = {
     const subs = await store.list({ subscribedOnly: true });
     const names = new Set(subs.map((e) => e.name));
     const sent = new Set<string>();
+    const percent = pattern.includes('%');
     for (const e of subs) {
       if (matches(e.name)) {
         session.write(untagged('LSUB', paren(e.noselect ? ['\\Noselect'] : []), encodeString(delim), mailboxToWire(session, e.name)));
         sent.add(e.name);
         continue;
       }
+      if (!percent) continue;
       // With `%`, an unsubscribed parent of a subscribed mailbox is listed \Noselect (RFC 3501 §6.3.9).
       const parts = e.name.split(delim);
       for (let i = parts.length - 1; i > 0; i--) {
