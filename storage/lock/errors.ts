@@ -1,19 +1,22 @@
-// Typed errors of the locking layer. storage/errors.ts (MailError) did not exist when this was
-// written, so locks throw their own LockError with the same code names the storage layer uses;
-// the mbox backend can translate it 1:1 (`new MailError(err.code, err.message)`).
+// Typed errors of the locking layer: a LockError is a MailError (storage/errors.ts) whose code is
+// one of the lock outcomes, plus the path concerned, so the mbox backend can pass it up as is.
+
+import { MailError } from '../errors.js';
 
 /** Stable codes of lock failures: busy until the deadline, no permission, missing file, or a transient fault. */
 export type LockErrorCode = 'InUse' | 'Perm' | 'NotFound' | 'Temp';
 
 /** A lock could not be taken or released; `code` says why, `path` names the file concerned. */
-export class LockError extends Error {
+export class LockError extends MailError {
+  declare readonly code: LockErrorCode;
+
   constructor(
-    readonly code: LockErrorCode,
+    code: LockErrorCode,
     readonly path: string,
     message: string,
     options?: ErrorOptions,
   ) {
-    super(message, options);
+    super(code, message, options);
     this.name = 'LockError';
   }
 }

@@ -134,7 +134,9 @@ export async function acquireLocks(path: string, kinds: readonly LockKind[], opt
   signal?.throwIfAborted();
 
   const realPath = await resolveLockPath(path);
-  const releaseMutex = await mutex.acquire(realPath, { exclusive, timeoutMs: options.timeoutMs, signal });
+  // A dotlock is exclusive whatever the mode, so in-process users of one then queue as writers.
+  const mutexExclusive = exclusive || kinds.includes('dotlock');
+  const releaseMutex = await mutex.acquire(realPath, { exclusive: mutexExclusive, timeoutMs: options.timeoutMs, signal });
   try {
     let delay = options.initialBackoffMs ?? 5;
     const maxDelay = options.maxBackoffMs ?? 250;

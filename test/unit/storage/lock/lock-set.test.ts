@@ -225,3 +225,20 @@ test('the flock kind joins a lock set and is seen by foreign flock users', async
     await m.cleanup();
   }
 });
+
+test('shared acquisitions that include a dotlock queue in the mutex instead of fighting over it', async () => {
+  const m = await tempMbox();
+  const mutex = new KeyedMutex();
+  try {
+    const busy: string[] = [];
+    const opts = { exclusive: false, timeoutMs: 5000, mutex, onBusy: (k: string) => busy.push(k) };
+    const a = await acquireLocks(m.file, ['fcntl', 'dotlock'], opts);
+    const pb = acquireLocks(m.file, ['fcntl', 'dotlock'], opts);
+    await new Promise((r) => setTimeout(r, 50));
+    await a.release();
+    await (await pb).release();
+    assert.deepEqual(busy, []);
+  } finally {
+    await m.cleanup();
+  }
+});
