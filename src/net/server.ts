@@ -38,6 +38,12 @@ export interface BoundEndpoint extends Endpoint {
 /** Why a connection was refused: too many in total, or too many from one client address. */
 export type RefusalReason = 'global' | 'per-ip';
 
+/** The usual refusal lines: POP3 `-ERR [SYS/TEMP] …` (RFC 3206), IMAP `* BYE …` (RFC 3501 §7.1.5). */
+export function defaultRefusalLine(protocol: Protocol, reason: RefusalReason): string {
+  const text = reason === 'per-ip' ? 'Too many connections from your IP' : 'Too many connections';
+  return protocol === 'pop3' ? `-ERR [SYS/TEMP] ${text}` : `* BYE ${text}`;
+}
+
 /** Settings of a ConnectionServer; limits come from [limits] and [proxy]. */
 export interface ConnectionServerOptions {
   readonly endpoints: readonly Endpoint[];

@@ -445,3 +445,42 @@ test('TLS errors (plaintext on a TLS port, garbage records mid-session) close on
     }
   });
 });
+
+test('a ClientHello that arrives before startTls() is called is handed to the handshake', async () => {
+  await withTls(async (tls, ca) => {
+    const toy = await startToy({
+      tls,
+      onConnection: (conn) => {
+        conn.write('+OK ready\r\n');
+        let buf = '';
+        conn.onData((chunk) => {
+          buf += chunk.toString('latin1');
+          if (conn.secure) {
+            if (buf.endsWith('\r\n')) conn.write(`+OK tls ${buf}`);
+            buf = '';
+            return;
+          }
+          if (buf === 'STLS\r\n') {
+            buf = '';
+            conn.pause();
+            conn.write('+OK begin TLS\r\n');
+            // Start the handshake only once the client's ClientHello is already waiting here.
+            setTimeout(() => conn.startTls().then(() => conn.resume(), () => undefined), 200);
+          }
+        });
+      },
+    });
+    try {
+      const c = await connectPlain(toy.bound[0].port);
+      await c.expect('+OK ready\r\n');
+      c.write('STLS\r\n');
+      await c.expect('+OK begin TLS\r\n');
+      await c.startTls({ ca, servername: 'localhost' });
+      c.write('NOOP\r\n');
+      assert.equal(await c.expect('\r\n'), '+OK tls NOOP\r\n');
+      c.destroy();
+    } finally {
+      await toy.stop();
+    }
+  });
+});

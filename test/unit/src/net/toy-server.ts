@@ -7,7 +7,7 @@
 import { PassThrough } from 'node:stream';
 import { createLogger } from '../../../../src/log.js';
 import type { ClientConnection, IdleTimers } from '../../../../src/net/connection.js';
-import { ConnectionServer, type BoundEndpoint, type ConnectionServerOptions, type Endpoint } from '../../../../src/net/server.js';
+import { ConnectionServer, defaultRefusalLine, type BoundEndpoint, type ConnectionServerOptions, type Endpoint } from '../../../../src/net/server.js';
 import type { TlsManager } from '../../../../src/net/tls.js';
 
 export interface Toy {
@@ -51,10 +51,7 @@ export async function startToy(o: ToyOptions = {}): Promise<Toy> {
     idleTimers: o.idleTimers,
     closeLingerMs: 1000,
     log,
-    refusalLine: (protocol, reason) =>
-      protocol === 'pop3'
-        ? `-ERR [SYS/TEMP] Too many connections${reason === 'per-ip' ? ' from your IP' : ''}`
-        : `* BYE Too many connections${reason === 'per-ip' ? ' from your IP' : ''}`,
+    refusalLine: defaultRefusalLine,
     onConnection: (conn) => {
       conns.push(conn);
       closedFlags.push(new Promise((resolve) => conn.onClose(resolve)));
