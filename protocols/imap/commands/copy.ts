@@ -7,6 +7,15 @@ import type { ImapCommandSpec, ImapSession, TaggedResult } from './types.js';
 
 /** COPY and MOVE: copies (or moves) the set into another mailbox; TRYCREATE when it does not exist. */
 export async function copyOrMove(session: ImapSession, cmd: CommandOf<'COPY'> | CommandOf<'MOVE'>, move: boolean): Promise<TaggedResult> {
+  try {
+    return await copyOrMoveUnchecked(session, cmd, move);
+  } catch (err) {
+    if (isMailError(err, 'NotFound')) return no('The target mailbox does not exist', 'TRYCREATE');
+    throw err;
+  }
+}
+
+async function copyOrMoveUnchecked(session: ImapSession, cmd: CommandOf<'COPY'> | CommandOf<'MOVE'>, move: boolean): Promise<TaggedResult> {
   const s = own(session);
   const sel = s.selected();
   const requested = s.resolveSequenceSet(cmd.args.set, { uid: cmd.uid });
