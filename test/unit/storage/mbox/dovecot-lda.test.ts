@@ -58,6 +58,22 @@ test('mbox files written by dovecot-lda (unquoted From lines, Content-Length) sp
     assert.ok(base && base.uidValidity > 0 && base.lastUid >= 1, JSON.stringify(base));
     const xk = r.messages[0].fields['x-keywords'];
     assert.ok(xk && /^X-Keywords: +\n$/.test(bytes.toString('latin1', xk.start, xk.end)), 'the padded X-Keywords field range is exact');
+
+    // After another delivery, scanning from the old end yields exactly the appended message.
+    deliver(d.dir, conf, 'Subject: appended\n\nnew\n');
+    const tail = await scanMbox(inbox, { start: r.end });
+    assert.equal(tail.leadingGarbage, null);
+    assert.equal(tail.messages.length, 1);
+    assert.equal(tail.messages[0].uid, bodies.length + 1);
+    const all = await scanMbox(inbox);
+    // dovecot-lda rewrites the zero-padded X-IMAPbase last-UID in place, in the same bytes.
+    const before = r.messages[0].fields['x-imapbase'];
+    const now = all.messages[0].fields['x-imapbase'];
+    assert.deepEqual([now?.start, now?.end], [before?.start, before?.end]);
+    assert.equal(all.messages[0].imapBase?.lastUid, bodies.length + 1);
+    const strip = (ms: typeof r.messages) => ms.map(({ fields: _f, imapBase: _b, ...rest }) => rest);
+    assert.deepEqual(strip(all.messages.slice(0, bodies.length)), strip(r.messages), 'appending moved none of the old records');
+    assert.deepEqual(all.messages.at(-1), tail.messages[0]);
   } finally {
     await d.cleanup();
   }
