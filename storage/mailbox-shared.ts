@@ -9,7 +9,10 @@
 // list. \Recent: messages with UID >= firstRecentUid are claimed by the first read-write
 // refresh that sees them, and firstRecentUid moves past them, persisted in the index.
 
+import { readFile, rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { Readable } from 'node:stream';
+import { tryDotlock } from './lock/dotlock.js';
 import type { Logger } from '../src/log.js';
 import { MailError } from './errors.js';
 import type { BackendFlagChange, BackendState, MailboxBackend } from './types.js';
@@ -24,7 +27,11 @@ export interface SharedOptions {
   maxExpungedRemembered: number;
   /** How many messages are read at once when the index must learn about new ones [16]. */
   ioConcurrency?: number;
+  /** How long a read-write sync waits for the lock of `inboxd.recent`. */
+  recentLockTimeoutMs: number;
 }
+
+const RECENT_FILE = 'inboxd.recent';
 
 /** The result of one refresh. */
 export interface RefreshResult {
@@ -110,13 +117,12 @@ export class MailboxShared {
     }
     if (!this.cache) this.cache = new StructureCache(this.backend.indexDir, scan.uidValidity);
     changed = (await this.merge(state, scan)) || changed;
-    const claimed: number[] = [];
-    if (claimRecent) {
-      for (const uid of this.uids) if (uid >= state.firstRecentUid) claimed.push(uid);
-      if (state.firstRecentUid < scan.uidNext) {
-        state.firstRecentUid = scan.uidNext;
-        changed = true;
-      }
+    let claimed: number[] = [];
+    if (claimRecent && this.uids.length > 0 && this.uids[this.uids.length - 1] >= state.firstRecentUid) {
+      const first = await this.claimAcrossProcesses(state.firstRecentUid, scan.uidNext);
+      if (first !== null) claimed = this.uids.filter((uid) => uid >= first);
+      state.firstRecentUid = Math.max(scan.uidNext, first ?? 0);
+      changed = true;
     }
     this.uidNext = scan.uidNext;
     if (changed) {
@@ -124,6 +130,43 @@ export class MailboxShared {
       this.notify();
     }
     return { claimed };
+  }
+
+  /**
+   * \Recent across processes: `inboxd.recent` holds the first UID no session has claimed yet;
+   * it is read and advanced under a dotlock, so of two processes only one claims a message.
+   * Returns the first UID this caller may claim, or null when the lock could not be had in time
+   * (then nobody claims: better no \Recent than two).
+   */
+  private async claimAcrossProcesses(memoryFirst: number, uidNext: number): Promise<number | null> {
+    const file = join(this.backend.indexDir, RECENT_FILE);
+    const deadline = Date.now() + this.opts.recentLockTimeoutMs;
+    let lock = null;
+    for (let delay = 5; ; delay = Math.min(delay * 2, 100)) {
+      try {
+        lock = await tryDotlock(file, { staleMs: 30_000, touchIntervalMs: 0 });
+      } catch (err) {
+        this.opts.log.warn({ err }, 'storage: cannot lock the recent file; recent stays in this process');
+        return memoryFirst;
+      }
+      if (lock || Date.now() >= deadline) break;
+      await new Promise((r) => setTimeout(r, delay));
+    }
+    if (!lock) return null;
+    try {
+      const text = await readFile(file, 'utf8').catch(() => '0');
+      const onDisk = /^\d+$/.test(text.trim()) ? Number(text.trim()) : 0;
+      const first = Math.max(memoryFirst, onDisk);
+      const tmp = `${file}.${process.pid}.tmp`;
+      await writeFile(tmp, String(Math.max(first, uidNext)));
+      await rename(tmp, file);
+      return first;
+    } catch (err) {
+      this.opts.log.warn({ err }, 'storage: cannot update the recent file');
+      return memoryFirst;
+    } finally {
+      await lock.release();
+    }
   }
 
   private async merge(state: MailboxIndexState, scan: BackendState): Promise<boolean> {

@@ -37,6 +37,8 @@ export interface MailStoreOptions {
   /** Expunged UIDs remembered with their MODSEQ per mailbox [10000]. */
   maxExpungedRemembered?: number;
   parseLimits?: MimeParseLimits;
+  /** How long a sync waits for the \Recent claim lock shared with other processes [2000]. */
+  recentLockTimeoutMs?: number;
   /** Clock, ms since the epoch [Date.now]. */
   now?: () => number;
 }
@@ -64,7 +66,7 @@ export async function openMailStore(user: AuthenticatedUser, location: string | 
   });
   const store = new LayoutStore(layout, {
     nameLimits: options.nameLimits ?? DEFAULT_NAME_LIMITS,
-    shared: { log, maxExpungedRemembered: options.maxExpungedRemembered ?? 10_000 },
+    shared: { log, maxExpungedRemembered: options.maxExpungedRemembered ?? 10_000, recentLockTimeoutMs: options.recentLockTimeoutMs ?? 2000 },
     tx: { log, maxMessageSize: options.maxMessageSize ?? 0, parseLimits: options.parseLimits },
     autocreate: options.autocreateSpecialUse ?? [],
   });
