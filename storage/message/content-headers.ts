@@ -78,7 +78,7 @@ function rawParams(raw: string): [string, string][] {
 export function wireParams(raw: string): Record<string, string> | undefined {
   const params = rawParams(stripComments(unfold(raw)));
   if (!params.some(([name]) => name.includes('*'))) return undefined;
-  // Dovecot lists the plain parameters first, then the joined RFC 2231 ones in order of appearance.
+  // Dovecot lists the plain parameters first, then the joined RFC 2231 ones sorted by name.
   const out: Record<string, string> = {};
   const joined = new Map<string, { extended: boolean; segments: [number, string][] }>();
   for (const [name, value] of params) {
@@ -95,7 +95,7 @@ export function wireParams(raw: string): Record<string, string> | undefined {
     entry.extended ||= m[2] === undefined || m[3] === '*';
     entry.segments.push([m[2] === undefined ? 0 : Number(m[2]), value]);
   }
-  for (const [name, entry] of joined) {
+  for (const [name, entry] of [...joined].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))) {
     delete out[name];
     const text = entry.segments
       .sort((a, b) => a[0] - b[0])

@@ -13,7 +13,7 @@ import { resolveSection } from '../../../../storage/message/section.js';
 import { dovecotFetch, dovecotSections } from './dovecot-fetch.js';
 import { bodyShape, envelopeShape, normalizeDovecotBody } from './imap-shape.js';
 import { generatedMessages } from './generated-messages.js';
-import { randomEnvelopeMessages, randomMessages } from './random-messages.js';
+import { randomEnvelopeMessages, randomMessages, randomParamMessages } from './random-messages.js';
 
 // Random messages: a fixed seed by default; SEED=n COUNT=m explore other ones (any failure is
 // reproducible with the same seed).
@@ -37,6 +37,7 @@ test('structure, size, lines and envelope agree with Dovecot for every fixture (
   for (const g of generatedMessages()) cases.push(g);
   for (const r of randomMessages(SEED, COUNT)) cases.push(r);
   for (const r of randomEnvelopeMessages(SEED, COUNT)) cases.push(r);
+  for (const r of randomParamMessages(SEED, COUNT)) cases.push(r);
   const views = await dovecotFetch(cases.map((c) => c.bytes));
   const mismatches: string[] = [];
   const check = (what: string, actual: unknown, expected: unknown): void => {

@@ -132,3 +132,45 @@ export function randomEnvelopeMessages(seed: number, count: number): { name: str
   }
   return out;
 }
+
+/** `count` messages with random Content-Type / Content-Disposition parameters and content fields. */
+export function randomParamMessages(seed: number, count: number): { name: string; bytes: Buffer }[] {
+  const rnd = prng(seed);
+  const pick = <T>(list: readonly T[]): T => list[Math.floor(rnd() * list.length)];
+  const chance = (p: number): boolean => rnd() < p;
+  // one variant per parameter name: duplicate names are kept twice by Dovecot, once by us
+  const variants: Record<string, string[]> = {
+    charset: ['charset=utf-8', 'CHARSET="ISO-8859-1"'],
+    name: ['name="a b.txt"', 'name=plain.txt', "name*=utf-8''%C3%A4.txt", "name*=iso-8859-1'de'%E4", 'name*0="part one "; name*1="part two"'],
+    filename: ["filename*0*=utf-8''%E6%97%A5; filename*1*=%E6%9C%AC", 'filename="x.pdf"'],
+    format: ['format=flowed'],
+    empty: ['x-empty=""'],
+    quoted: ['x-quoted="with \\"escapes\\""'],
+    semi: ['x-semi="a;b"'],
+    size: ['size=123'],
+  };
+  const params = (max: number): string[] => {
+    const keys = Object.keys(variants).filter(() => chance(max / 8));
+    return keys.map((k) => pick(variants[k]));
+  };
+  const sep = (): string => pick(['; ', ';', ' ; ', ';\n ', ';\n\t']);
+  const out: { name: string; bytes: Buffer }[] = [];
+  for (let i = 0; i < count; i++) {
+    let h = 'MIME-Version: 1.0\n';
+    const ctParams = params(3);
+    const type = pick(['text/plain', 'TEXT/HTML', 'application/octet-stream', 'image/png', 'Application/PDF']);
+    h += `Content-Type: ${type}${ctParams.map((p) => sep() + p).join('')}${chance(0.2) ? ' (comment)' : ''}\n`;
+    if (chance(0.5)) {
+      const dparams = params(2);
+      h += `Content-Disposition: ${pick(['attachment', 'inline', 'Attachment', 'x-custom'])}${dparams.map((p) => sep() + p).join('')}\n`;
+    }
+    if (chance(0.3)) h += `Content-Language: ${pick(['en', 'en-US, de', 'fr (comment)', ' de ,en'])}\n`;
+    if (chance(0.3)) h += `Content-ID: ${pick(['<id@x>', ' <a b> ', ''])}\n`;
+    if (chance(0.3)) h += `Content-Description: ${pick(['desc', '=?utf-8?q?d=C3=A9sc?=', ''])}\n`;
+    if (chance(0.3)) h += `Content-Transfer-Encoding: ${pick(['BASE64', 'Quoted-Printable', '8bit', 'x-custom', ''])}\n`;
+    if (chance(0.2)) h += `Content-Location: ${pick(['http://x/y', ' a b '])}\n`;
+    if (chance(0.2)) h += 'Content-MD5: Q2hlY2sgSW50ZWdyaXR5IQ==\n';
+    out.push({ name: `params ${seed}/${i}`, bytes: Buffer.from(h + '\nbody\n', 'latin1') });
+  }
+  return out;
+}
