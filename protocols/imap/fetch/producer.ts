@@ -8,7 +8,8 @@ import type { Readable } from 'node:stream';
 import { dateTime, flagList } from '../encode/response.js';
 import { encodeAstring } from '../encode/string.js';
 import type { StringOptions } from '../encode/string.js';
-import type { Flags, MessageInfo } from '../../../storage/types.js';
+import type { MessageInfo } from '../../../storage/types.js';
+import { flagNames } from '../updates.js';
 import type { FetchItem, Section } from '../parser/types.js';
 import { encodeBodyStructure, encodeEnvelope } from './body-structure.js';
 import { binarySection, binarySize, bodySection, FetchMessage } from './section.js';
@@ -30,14 +31,9 @@ export interface FetchResponseOptions {
   zoneOffsetMinutes: number;
 }
 
-const FLAG_NAMES: Record<keyof Flags, string> = { seen: '\\Seen', answered: '\\Answered', flagged: '\\Flagged', deleted: '\\Deleted', draft: '\\Draft' };
-const FLAG_ORDER: (keyof Flags)[] = ['answered', 'flagged', 'deleted', 'seen', 'draft'];
-
-/** The FLAGS list of a message: system flags, \Recent, then keywords. */
+/** The FLAGS list of a message: system flags, \Recent, then keywords (as untagged updates write it). */
 export function messageFlags(info: MessageInfo): Buffer {
-  const names = FLAG_ORDER.filter((f) => info.flags[f]).map((f) => FLAG_NAMES[f]);
-  if (info.recent) names.push('\\Recent');
-  return flagList([...names, ...info.keywords]);
+  return flagList(flagNames(info.flags, info.keywords, info.recent));
 }
 
 /** The section spec as echoed in the response: `1.2.HEADER.FIELDS (FROM TO)`. */
