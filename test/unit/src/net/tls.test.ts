@@ -5,7 +5,7 @@ import { chmod, readFile, writeFile, mkdir } from 'node:fs/promises';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import net from 'node:net';
 import path from 'node:path';
-import type tls from 'node:tls';
+import tls from 'node:tls';
 import { StartupError } from '../../../../src/errors.js';
 import { silentLogger } from '../../../../src/log.js';
 import { TlsManager, serverHandshake, type TlsOptions } from '../../../../src/net/tls.js';
@@ -299,5 +299,31 @@ test('a certificate file the daemon may not read is "permission denied"', async 
       );
     });
     assert.match(out, /^StartupError: tls\.cert: cannot read certificate file ".*inboxd\.crt": permission denied$/);
+  });
+});
+
+test('sniCallback lets a tls.Server follow reloads for clients that send SNI', async () => {
+  await withTempDir(async (dir) => {
+    const first = await freshCert(dir);
+    const manager = new TlsManager(opts(first.certPath, first.keyPath));
+    const oldPrint = manager.certificate.fingerprint256;
+    const server = tls.createServer({ SNICallback: manager.sniCallback, secureContext: manager.secureContext }, (s) => s.end('hi'));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as net.AddressInfo).port;
+    try {
+      const print = async (): Promise<string> => {
+        const { socket } = await connectTls(port, { rejectUnauthorized: false, servername: 'mail.example.org' });
+        const fp = socket.getPeerCertificate().fingerprint256;
+        socket.destroy();
+        return fp;
+      };
+      assert.equal(await print(), oldPrint);
+      await freshCert(dir);
+      assert.equal(manager.reload().ok, true);
+      assert.notEqual(manager.certificate.fingerprint256, oldPrint);
+      assert.equal(await print(), manager.certificate.fingerprint256);
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
   });
 });
