@@ -35,6 +35,11 @@ export interface MimeParseLimits {
   maxLineBytes?: number;
   /** Deepest nesting of multiparts/messages honoured; deeper parts are leaves. */
   maxDepth?: number;
+  /**
+   * Most MIME parts (nodes) created for one message; past it boundary lines are plain body
+   * lines of the part they are in, so the tree stays small for hostile input (as Dovecot).
+   */
+  maxParts?: number;
 }
 
 /** Callbacks into the bodies of leaf parts (used by search text extraction). */
@@ -53,6 +58,7 @@ export const DEFAULT_MIME_LIMITS: Required<MimeParseLimits> = {
   maxHeaderBytes: 1024 * 1024,
   maxLineBytes: 64 * 1024,
   maxDepth: 100,
+  maxParts: 10000,
 };
 
 interface OpenNode {
@@ -108,6 +114,7 @@ export class MimeStructureParser {
   /** The part whose header consumed the previous line, when prevKind is 'header'. */
   private headerOwner: OpenNode | null = null;
   private readonly root: MimeNode;
+  private partCount = 1;
   private envelope: Envelope | null = null;
 
   constructor(
@@ -185,6 +192,7 @@ export class MimeStructureParser {
 
   /** Checks a "--" line against live boundaries, innermost first; handles it when it matches. */
   private tryBoundary(line: Line, lineNo: number): boolean {
+    if (this.partCount >= this.limits.maxParts) return false;
     for (let i = this.stack.length - 1; i >= 0; i--) {
       const b = this.stack[i].boundary;
       if (b === null || line.prefix.length < b.length) continue;
@@ -218,6 +226,7 @@ export class MimeStructureParser {
       }
       const childStart = line.start + line.length + (line.terminated ? 2 : 0);
       multipart.childCount++;
+      this.partCount++;
       const child = newNode([...multipart.node.partPath, multipart.childCount], childStart);
       multipart.node.children.push(child);
       this.stack.push(this.open(child, multipart.depth + 1, multipart.isDigest, null));
@@ -258,7 +267,8 @@ export class MimeStructureParser {
       }
       return;
     }
-    if (type === 'message' && subtype === 'rfc822' && canNest) {
+    if (type === 'message' && subtype === 'rfc822' && canNest && this.partCount < this.limits.maxParts) {
+      this.partCount++;
       const inner = newNode(node.partPath, bodyStart);
       const holder: { envelope: Envelope; root: MimeNode } = { envelope: buildEnvelope([]), root: inner };
       node.message = holder;

@@ -316,3 +316,17 @@ test('a header bigger than maxHeaderBytes is cut for parsing but offsets stay ex
   assert.equal(msg.envelope.subject, 'first');
   assert.equal(msg.root.contentType.subtype, 'plain', 'fields past the cap are not seen');
 });
+
+test('maxParts bounds the tree: later boundaries become body lines of the last part', async () => {
+  let s = 'Content-Type: multipart/mixed; boundary=p\n\n';
+  for (let i = 0; i < 500; i++) s += `--p\n\npart ${i}\n`;
+  s += '--p--\n';
+  const raw = Buffer.from(s);
+  const msg = await parseMessage(raw, { maxParts: 100 });
+  assert.equal(allNodes(msg.root).length, 100);
+  const last = msg.root.children[msg.root.children.length - 1];
+  const crlf = toCrlf(raw).toString('latin1');
+  assert.ok(body(crlf, last).startsWith('part 98\r\n--p\r\n\r\npart 99\r\n'));
+  assert.ok(body(crlf, last).endsWith('part 499\r\n--p--\r\n'));
+  assert.equal(last.bodyEnd, msg.size);
+});
