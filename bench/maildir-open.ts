@@ -8,7 +8,7 @@ import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openMailStore } from '../storage/store.js';
-import { maildirReadStats } from '../storage/maildir/mailbox-backend.js';
+import { maildirReadStats } from '../storage/maildir/files.js';
 import { silentLogger } from '../src/log.js';
 
 const count = Number(process.argv[2] ?? 100_000);

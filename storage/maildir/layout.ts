@@ -10,7 +10,8 @@ import { MailError, hasErrno, mailErrorFromSystem } from '../errors.js';
 import { maildirFolderDir, maildirFolderName } from '../names.js';
 import type { NameLimits } from '../names.js';
 import type { LayoutEntry, MailboxBackend, StoreLayout } from '../types.js';
-import { MaildirMailboxBackend, createMaildir } from './mailbox-backend.js';
+import { MaildirMailboxBackend } from './mailbox-backend.js';
+import { createMaildir } from './files.js';
 import type { MaildirBackendOptions } from './mailbox-backend.js';
 
 /** Options of the Maildir++ layout. */

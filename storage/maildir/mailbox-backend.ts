@@ -9,8 +9,7 @@
 // file gone re-lists the directories once to find it under its new name.
 
 import { createReadStream } from 'node:fs';
-import { link, lstat, mkdir, open, readdir, rename, stat, unlink, utimes, watch } from 'node:fs/promises';
-import { hostname } from 'node:os';
+import { link, lstat, open, readdir, rename, stat, unlink, utimes } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { Logger } from '../../src/log.js';
@@ -22,6 +21,8 @@ import type { MaildirName } from './filename.js';
 import { KeywordMap } from './keywords.js';
 import type { MaildirQuota } from './quota.js';
 import { lockUidlist, newGuid, readUidlist } from './uidlist.js';
+import { crlfLength, maildirReadStats, uniqueBaseName } from './files.js';
+import { waitForDirChange } from './watch.js';
 import type { Uidlist, UidlistLockOptions } from './uidlist.js';
 
 /** Options of a Maildir mailbox backend; every limit is a parameter. */
@@ -48,30 +49,8 @@ interface FileEntry {
   parsed: MaildirName;
 }
 
-let deliveryCounter = 0;
-
 /** Messages up to this size are read in one piece to learn their CRLF size. */
 const SMALL_MESSAGE = 1 << 20;
-
-/** Process-wide counters of message file reads, for benchmarks and tests (never reset by us). */
-export const maildirReadStats = { messageOpens: 0 };
-
-/** A unique Maildir base name: `<secs>.M<usecs>P<pid>Q<n>R<rand>.<host>,S=<size>,W=<vsize>`. */
-export function uniqueBaseName(now: number, size: number, vsize: number): string {
-  const host = hostname().replace(/\//g, '\\057').replace(/:/g, '\\072').replace(/,/g, '\\054');
-  const secs = Math.floor(now / 1000);
-  const usecs = Math.floor((now % 1000) * 1000 + Math.random() * 1000);
-  const rand = Math.floor(Math.random() * 0xffffffff).toString(16);
-  deliveryCounter = (deliveryCounter + 1) % 1_000_000;
-  return `${secs}.M${usecs}P${process.pid}Q${deliveryCounter}R${rand}.${host},S=${size},W=${vsize}`;
-}
-
-/** Size of a buffer once lone LFs become CRLF. */
-export function crlfLength(data: Buffer): number {
-  let n = data.length;
-  for (let i = 0; i < data.length; i++) if (data[i] === 0x0a && (i === 0 || data[i - 1] !== 0x0d)) n++;
-  return n;
-}
 
 /** One Maildir mailbox. */
 export class MaildirMailboxBackend implements MailboxBackend {
@@ -463,52 +442,16 @@ export class MaildirMailboxBackend implements MailboxBackend {
   }
 
   async waitForChange(signal: AbortSignal): Promise<void> {
-    if (signal.aborted) throw signal.reason;
     const stamp = async () => (await this.dirStamp()).stamp;
     // Compare with the directories as they were when the last scan began, so that a change made
     // between the session's sync and this call wakes it at once.
     const initial = this.scanStartStamp ?? (await stamp());
-    const inner = new AbortController();
-    const onAbort = () => inner.abort(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-    try {
-      await new Promise<void>((resolve, reject) => {
-        let settled = false;
-        const finish = (err?: unknown) => {
-          if (settled) return;
-          settled = true;
-          clearInterval(timer);
-          inner.abort();
-          if (err !== undefined) reject(err);
-          else resolve();
-        };
-        inner.signal.addEventListener('abort', () => finish(signal.aborted ? signal.reason : undefined), { once: true });
-        const timer = setInterval(() => {
-          stamp().then((s) => s !== initial && finish(), () => undefined);
-        }, this.opts.pollMs);
-        for (const sub of this.opts.watch === false ? [] : ['new', 'cur']) {
-          (async () => {
-            try {
-              for await (const _ev of watch(join(this.dir, sub), { signal: inner.signal })) return finish();
-            } catch {
-              // Aborted, or watching unsupported (NFS): the poll covers it.
-            }
-          })();
-        }
-      });
-    } finally {
-      signal.removeEventListener('abort', onAbort);
-    }
+    const dirs = this.opts.watch === false ? [] : [join(this.dir, 'new'), join(this.dir, 'cur')];
+    await waitForDirChange({ watchDirs: dirs, stamp, initial, pollMs: this.opts.pollMs, signal });
   }
 
   async close(): Promise<void> {
     this.files.clear();
     this.uidToBase.clear();
   }
-}
-
-/** Create the Maildir directories (and `maildirfolder` for a folder). */
-export async function createMaildir(dir: string, folder: boolean): Promise<void> {
-  for (const sub of ['', 'cur', 'new', 'tmp']) await mkdir(join(dir, sub), { recursive: true, mode: 0o700 });
-  if (folder) await (await open(join(dir, 'maildirfolder'), 'a', 0o600)).close();
 }

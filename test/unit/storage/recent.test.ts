@@ -7,7 +7,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MailboxShared } from '../../../storage/mailbox-shared.js';
-import { MaildirMailboxBackend, createMaildir } from '../../../storage/maildir/mailbox-backend.js';
+import { MaildirMailboxBackend } from '../../../storage/maildir/mailbox-backend.js';
+import { createMaildir } from '../../../storage/maildir/files.js';
 import { DEFAULT_UIDLIST_LOCK } from '../../../storage/maildir/uidlist.js';
 import { silentLogger } from '../../../src/log.js';
 

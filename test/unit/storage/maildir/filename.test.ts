@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { decodeLetters, encodeLetters, formatMaildirName, parseMaildirName } from '../../../../storage/maildir/filename.js';
-import { crlfLength } from '../../../../storage/maildir/mailbox-backend.js';
+import { crlfLength } from '../../../../storage/maildir/files.js';
 
 test('parses base, S= and W= sizes and the :2, flags', () => {
   const p = parseMaildirName('1795322974.M183524P17399.vm,S=28,W=32:2,FRSa')!;
