@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createCrlfNormalizer, crlfSize } from '../../../../storage/message/crlf.js';
-import { chunked, fixture, fixtureNames } from './fixtures.js';
+import { chunked, fixture, fixtureNames, toCrlf } from './fixtures.js';
 
 async function normalize(input: Buffer, chunkSize: number): Promise<Buffer> {
   const out: Buffer[] = [];
@@ -39,4 +39,11 @@ test('crlfSize matches the normalized length for buffers and streams of any chun
   assert.equal(await crlfSize(TRICKY), TRICKY_CRLF.length);
   for (const size of [1, 2, 3, 7, 64]) assert.equal(await crlfSize(chunked(TRICKY, size)), TRICKY_CRLF.length);
   assert.equal(await crlfSize(Buffer.alloc(0)), 0);
+});
+
+test('the normalizer output equals the CRLF form the structure offsets refer to', async () => {
+  for (const name of await fixtureNames()) {
+    const raw = await fixture(name);
+    assert.deepEqual(await normalize(raw, 7), toCrlf(raw), name);
+  }
 });
