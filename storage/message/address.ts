@@ -11,6 +11,8 @@ type Token =
   | { kind: 'special'; text: string; spaceBefore: boolean };
 
 const SPECIALS = new Set(['<', '>', '@', ',', ':', ';', '.']);
+/** Characters that end an atom. */
+const ATOM_END = new Set([' ', '\t', '\r', '\n', '"', '(', ')', '[', ']', '<', '>', '@', ',', ':', ';', '.']);
 
 function tokenize(input: string): Token[] {
   const tokens: Token[] = [];
@@ -62,7 +64,7 @@ function tokenize(input: string): Token[] {
       i++; // stray closer: ignore
     } else {
       let j = i;
-      while (j < input.length && !/[\s"()[\]<>@,:;.]/.test(input[j])) j++;
+      while (j < input.length && !ATOM_END.has(input[j])) j++;
       tokens.push({ kind: 'atom', text: input.slice(i, j), spaceBefore: space });
       i = j;
     }
