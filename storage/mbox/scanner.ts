@@ -59,6 +59,8 @@ export interface MboxMessage {
   date: string;
   /** The From line date in ms since the epoch (UTC when it names no zone). */
   time: number;
+  /** The From line date named a zone (numeric or UTC/GMT); otherwise `time` assumed UTC. */
+  dateHasZone: boolean;
   /** Line ending of the From line. */
   lineEnding: 'lf' | 'crlf';
   /** Offset of the first header byte (just after the From line). */
@@ -77,8 +79,10 @@ export interface MboxMessage {
   contentLengthTrusted: boolean;
   /** The message was cut short: EOF inside its headers, or before its Content-Length. */
   truncated: boolean;
-  /** Metadata header fields found, by lower-case name. */
+  /** Metadata header fields found, by lower-case name (the first occurrence of each). */
   fields: Partial<Record<MetadataHeaderName, MboxHeaderField>>;
+  /** Later, repeated occurrences of metadata headers (ignored for values; a rewrite must drop them). */
+  extraFields: MboxHeaderField[];
   /** `Status` letters (e.g. "RO"), or null when absent. */
   status: string | null;
   /** `X-Status` letters (e.g. "AF"), or null when absent. */
@@ -117,6 +121,7 @@ export interface ByteRange {
 
 interface FieldBuilder {
   lname: MetadataHeaderName;
+  repeated: boolean;
   field: MboxHeaderField;
   parts: string[];
   length: number;
@@ -163,6 +168,7 @@ export class MboxScanner {
       sender: from.sender,
       date: from.date,
       time: from.time,
+      dateHasZone: from.hasZone,
       lineEnding: line.crlf ? 'crlf' : 'lf',
       headerStart: line.next,
       headerEnd: line.next,
@@ -173,11 +179,13 @@ export class MboxScanner {
       contentLengthTrusted: false,
       truncated: false,
       fields: {},
+      extraFields: [],
     });
     const finishField = () => {
       if (field && cur) {
         field.field.value = field.parts.join('').trim();
-        cur.fields[field.lname] = field.field;
+        if (field.repeated) cur.extraFields.push(field.field);
+        else cur.fields[field.lname] = field.field;
       }
       field = null;
     };
@@ -243,9 +251,10 @@ export class MboxScanner {
             if (colon > 0) {
               const name = line.head.toString('latin1', 0, colon).trimEnd();
               const lname = name.toLowerCase();
-              if (INTERESTING.has(lname) && !c.fields[lname as MetadataHeaderName]) {
+              if (INTERESTING.has(lname)) {
                 const fb: FieldBuilder = {
                   lname: lname as MetadataHeaderName,
+                  repeated: c.fields[lname as MetadataHeaderName] !== undefined,
                   field: { name, value: '', start: line.start, end: line.next, overlong: false },
                   parts: [],
                   length: 0,

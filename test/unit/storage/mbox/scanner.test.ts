@@ -201,6 +201,12 @@ test('metadata headers are parsed and their byte ranges cover the whole (folded)
   assert.equal(m1.xStatus, 'AF');
   assert.deepEqual(m1.keywords, ['$Label1', 'urgent']);
   assert.equal(m1.uid, 41, 'the first X-UID wins');
+  assert.deepEqual(
+    m1.extraFields.map((f) => [f.name, f.value, r.bytes.toString('latin1', f.start, f.end)]),
+    [['X-UID', '99', 'X-UID: 99\n']],
+    'the repeated X-UID is kept aside with its range',
+  );
+  assert.equal(m1.dateHasZone, false);
   assert.equal(m1.uidl, 'abc123');
   assert.equal(m1.contentLength, 3);
   assert.equal(m1.contentLengthTrusted, true);
