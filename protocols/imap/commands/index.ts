@@ -11,6 +11,7 @@ import { createCommand } from './create.js';
 import { deleteCommand } from './delete.js';
 import { enableCommand } from './enable.js';
 import { expungeCommand } from './expunge.js';
+import { fetchCommand } from './fetch.js';
 import { idCommand } from './id.js';
 import { idleCommand } from './idle.js';
 import { listCommand } from './list.js';
@@ -21,6 +22,7 @@ import { moveCommand } from './move.js';
 import { namespaceCommand } from './namespace.js';
 import { noopCommand } from './noop.js';
 import { renameCommand } from './rename.js';
+import { searchCommand } from './search.js';
 import { examineCommand, selectCommand } from './select.js';
 import { starttlsCommand } from './starttls.js';
 import { statusCommand } from './status.js';
@@ -42,6 +44,7 @@ const ALL: ReadonlyArray<ImapCommandSpec<CommandName>> = [
   enableCommand,
   expungeCommand,
   examineCommand,
+  fetchCommand,
   idCommand,
   idleCommand,
   listCommand,
@@ -52,6 +55,7 @@ const ALL: ReadonlyArray<ImapCommandSpec<CommandName>> = [
   namespaceCommand,
   noopCommand,
   renameCommand,
+  searchCommand,
   selectCommand,
   starttlsCommand,
   statusCommand,
