@@ -233,3 +233,16 @@ test('scanning from a start offset (after an append) yields only the new tail', 
   assert.equal(bounded.messages.length, 1);
   await assert.rejects(scan(path, text, { start: text.length + 1 }), RangeError);
 });
+
+test('limits are parameters: overlong metadata values are flagged, overlong From lines do not split', async () => {
+  const text = `From a@b ${DATE}\nX-Keywords: ${'k '.repeat(100)}\nX-UID: 12345\n\nbody\n\nFrom ${'x'.repeat(80)}@b ${DATE}\n\nstill body\n`;
+  const r = await scanText(text, { maxHeaderValueLength: 50, maxFromLineLength: 60 });
+  assert.equal(r.messages.length, 1, 'a From line over maxFromLineLength is body text');
+  const m = r.messages[0];
+  assert.equal(m.fields['x-keywords']?.overlong, true);
+  assert.equal(m.keywords, null, 'no parsed value from a cut field');
+  assert.equal(m.uid, 12345);
+  const wide = await scanText(text);
+  assert.equal(wide.messages.length, 2);
+  assert.equal(wide.messages[0].keywords?.length, 100);
+});
