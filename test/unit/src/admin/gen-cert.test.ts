@@ -7,6 +7,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { classifyHosts, generateCertificate } from '../../../../src/admin/gen-cert.js';
 
+/** A hung socket must fail the test, not stall the whole suite. */
+const TEST_TIMEOUT_MS = 60_000;
+
 async function withTempDir(fn: (dir: string) => Promise<void>): Promise<void> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'inboxd-'));
   try {
@@ -25,7 +28,7 @@ function openssl(args: string[], input?: string): string {
   }
 }
 
-test('writes inboxd.crt and inboxd.key; the key matches the certificate', async () => {
+test('writes inboxd.crt and inboxd.key; the key matches the certificate', { timeout: TEST_TIMEOUT_MS }, async () => {
   await withTempDir(async (dir) => {
     const out = await generateCertificate({ outDir: path.join(dir, 'certs'), hosts: ['mail.example.org'] });
     assert.equal(out.certPath, path.join(dir, 'certs', 'inboxd.crt'));
@@ -37,7 +40,7 @@ test('writes inboxd.crt and inboxd.key; the key matches the certificate', async 
   });
 });
 
-test('key file is created mode 0600 and the certificate 0644, even over an older world-readable key', async () => {
+test('key file is created mode 0600 and the certificate 0644, even over an older world-readable key', { timeout: TEST_TIMEOUT_MS }, async () => {
   await withTempDir(async (dir) => {
     await writeFile(path.join(dir, 'inboxd.key'), 'old', { mode: 0o644 });
     const umask = process.umask();
@@ -48,7 +51,7 @@ test('key file is created mode 0600 and the certificate 0644, even over an older
   });
 });
 
-test('openssl sees RSA-2048, SHA-256, serverAuth and SANs for each host plus the loopback names', async () => {
+test('openssl sees RSA-2048, SHA-256, serverAuth and SANs for each host plus the loopback names', { timeout: TEST_TIMEOUT_MS }, async () => {
   await withTempDir(async (dir) => {
     const out = await generateCertificate({ outDir: dir, hosts: ['mail.example.org', 'imap.example.org', '192.0.2.7', '2001:db8::25'] });
     const text = openssl(['x509', '-in', out.certPath, '-noout', '-text']);
@@ -67,7 +70,7 @@ test('openssl sees RSA-2048, SHA-256, serverAuth and SANs for each host plus the
   });
 });
 
-test('validity runs from the issue time for the requested number of days', async () => {
+test('validity runs from the issue time for the requested number of days', { timeout: TEST_TIMEOUT_MS }, async () => {
   await withTempDir(async (dir) => {
     const now = new Date('2030-01-01T00:00:00Z');
     const out = await generateCertificate({ outDir: dir, hosts: [], days: 10, now });
@@ -77,14 +80,14 @@ test('validity runs from the issue time for the requested number of days', async
   });
 });
 
-test('hosts are classified, deduplicated and bracketed IPv6 is accepted', () => {
+test('hosts are classified, deduplicated and bracketed IPv6 is accepted', { timeout: TEST_TIMEOUT_MS }, () => {
   assert.deepEqual(classifyHosts(['Mail.Example.org', 'mail.example.org', '[::1]', '10.0.0.1', '*.example.org']), {
     dnsNames: ['mail.example.org', '*.example.org', 'localhost'],
     ipAddresses: ['::1', '10.0.0.1', '127.0.0.1'],
   });
 });
 
-test('junk hosts and bad validity are rejected before anything is written', async () => {
+test('junk hosts and bad validity are rejected before anything is written', { timeout: TEST_TIMEOUT_MS }, async () => {
   for (const bad of ['', 'exa mple.org', '-bad.example', 'a..b', '*.org', 'fe80::1%eth0', 'x'.repeat(64) + '.org']) {
     assert.throws(() => classifyHosts([bad]), RangeError, bad);
   }

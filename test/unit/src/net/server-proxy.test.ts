@@ -9,6 +9,9 @@ import { TlsManager } from '../../../../src/net/tls.js';
 import { TestClient, makeCert, withTempDir } from './helpers.js';
 import { startToy } from './toy-server.js';
 
+/** A hung socket must fail the test, not stall the whole suite. */
+const TEST_TIMEOUT_MS = 60_000;
+
 /** Connect and send `header` (and anything after it) as the very first bytes. */
 async function connectWith(port: number, first: Buffer | string): Promise<TestClient> {
   const socket = net.connect({ port, host: '127.0.0.1' });
@@ -45,7 +48,7 @@ function v2Inet6(srcHex: string, dstHex: string, sport: number, dport: number): 
   return v2Header(1, 2, b);
 }
 
-test('PROXY v1 TCP4 from a trusted peer: the announced source becomes the client address', async () => {
+test('PROXY v1 TCP4 from a trusted peer: the announced source becomes the client address', { timeout: TEST_TIMEOUT_MS }, async () => {
   const toy = await startToy({ trustedNetworks: ['127.0.0.0/8'] });
   try {
     // Header and the first command in one packet: the command must survive.
@@ -60,7 +63,7 @@ test('PROXY v1 TCP4 from a trusted peer: the announced source becomes the client
   }
 });
 
-test('PROXY v1 TCP6 and v2 IPv4/IPv6 headers set the client address', async () => {
+test('PROXY v1 TCP6 and v2 IPv4/IPv6 headers set the client address', { timeout: TEST_TIMEOUT_MS }, async () => {
   const toy = await startToy({ trustedNetworks: ['127.0.0.1'] });
   try {
     const cases: Array<[Buffer | string, string]> = [
@@ -85,7 +88,7 @@ test('PROXY v1 TCP6 and v2 IPv4/IPv6 headers set the client address', async () =
   }
 });
 
-test('PROXY v2 LOCAL and v1 UNKNOWN keep the real peer address', async () => {
+test('PROXY v2 LOCAL and v1 UNKNOWN keep the real peer address', { timeout: TEST_TIMEOUT_MS }, async () => {
   const toy = await startToy({ trustedNetworks: ['127.0.0.1'] });
   try {
     for (const header of [v2Header(0, 0, Buffer.alloc(0)), 'PROXY UNKNOWN\r\n']) {
@@ -98,7 +101,7 @@ test('PROXY v2 LOCAL and v1 UNKNOWN keep the real peer address', async () => {
   }
 });
 
-test('PROXY header before an implicit TLS handshake', async () => {
+test('PROXY header before an implicit TLS handshake', { timeout: TEST_TIMEOUT_MS }, async () => {
   await withTempDir(async (dir) => {
     const cert = await makeCert(dir);
     const manager = new TlsManager({ certPath: cert.certPath, keyPath: cert.keyPath, minVersion: 'TLSv1.2' });
@@ -117,7 +120,7 @@ test('PROXY header before an implicit TLS handshake', async () => {
   });
 });
 
-test('per-IP limit counts the real client address behind the proxy', async () => {
+test('per-IP limit counts the real client address behind the proxy', { timeout: TEST_TIMEOUT_MS }, async () => {
   const toy = await startToy({ trustedNetworks: ['127.0.0.1'], maxConnectionsPerIp: 2 });
   try {
     const from = (ip: string): string => `PROXY TCP4 ${ip} 192.0.2.1 1000 110\r\n`;
@@ -135,7 +138,7 @@ test('per-IP limit counts the real client address behind the proxy', async () =>
   }
 });
 
-test('malformed PROXY headers close the connection without a greeting', async () => {
+test('malformed PROXY headers close the connection without a greeting', { timeout: TEST_TIMEOUT_MS }, async () => {
   const toy = await startToy({ trustedNetworks: ['127.0.0.1'] });
   try {
     const badSig = Buffer.from(PROXY_V2_SIGNATURE);
@@ -161,7 +164,7 @@ test('malformed PROXY headers close the connection without a greeting', async ()
   }
 });
 
-test('a truncated header, or none at all, times out and closes without a greeting', async () => {
+test('a truncated header, or none at all, times out and closes without a greeting', { timeout: TEST_TIMEOUT_MS }, async () => {
   const toy = await startToy({ trustedNetworks: ['127.0.0.1'], proxyHeaderTimeoutMs: 150 });
   try {
     for (const partial of ['PROXY TCP4 192.0.2.1 192.0.2.2 1 2', '', v2Inet('192.0.2.1', '192.0.2.2', 1, 2).subarray(0, 20)]) {
@@ -176,7 +179,7 @@ test('a truncated header, or none at all, times out and closes without a greetin
   }
 });
 
-test('a PROXY header from an untrusted address is ordinary protocol data', async () => {
+test('a PROXY header from an untrusted address is ordinary protocol data', { timeout: TEST_TIMEOUT_MS }, async () => {
   const toy = await startToy({ trustedNetworks: ['10.0.0.0/8', '::1'] });
   try {
     const c = await connectWith(toy.bound[0].port, 'PROXY TCP4 192.0.2.10 198.51.100.1 56324 110\r\n');
@@ -188,7 +191,7 @@ test('a PROXY header from an untrusted address is ordinary protocol data', async
   }
 });
 
-test('curl --haproxy-protocol (an independent PROXY v1 sender) is admitted and its first command arrives intact', async () => {
+test('curl --haproxy-protocol (an independent PROXY v1 sender) is admitted and its first command arrives intact', { timeout: TEST_TIMEOUT_MS }, async () => {
   const lines: string[] = [];
   const toy = await startToy({
     trustedNetworks: ['127.0.0.1'],

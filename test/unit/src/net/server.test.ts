@@ -10,6 +10,9 @@ import { TlsManager } from '../../../../src/net/tls.js';
 import { connectPlain, connectTls, makeCert, withTempDir } from './helpers.js';
 import { startToy } from './toy-server.js';
 
+/** A hung socket must fail the test, not stall the whole suite. */
+const TEST_TIMEOUT_MS = 60_000;
+
 const plainPop3 = { host: '127.0.0.1', port: 0, implicitTls: false, protocol: 'pop3' as const };
 const tlsImap = { host: '127.0.0.1', port: 0, implicitTls: true, protocol: 'imap' as const };
 
@@ -20,7 +23,7 @@ async function withTls<T>(fn: (tls: TlsManager, ca: Buffer) => Promise<T>): Prom
   });
 }
 
-test('listen() binds port 0 endpoints and reports the real ports; a client gets its session', async () => {
+test('listen() binds port 0 endpoints and reports the real ports; a client gets its session', { timeout: TEST_TIMEOUT_MS }, async () => {
   await withTls(async (tls) => {
     const toy = await startToy({ tls, endpoints: [plainPop3, tlsImap] });
     try {
@@ -47,7 +50,7 @@ test('listen() binds port 0 endpoints and reports the real ports; a client gets 
   });
 });
 
-test('one log line at connect and one at disconnect with duration, bytes and protocol fields', async () => {
+test('one log line at connect and one at disconnect with duration, bytes and protocol fields', { timeout: TEST_TIMEOUT_MS }, async () => {
   const toy = await startToy();
   try {
     const c = await connectPlain(toy.bound[0].port);
@@ -72,7 +75,7 @@ test('one log line at connect and one at disconnect with duration, bytes and pro
   }
 });
 
-test('implicit TLS endpoint: handshake with the generated certificate, session is secure', async () => {
+test('implicit TLS endpoint: handshake with the generated certificate, session is secure', { timeout: TEST_TIMEOUT_MS }, async () => {
   await withTls(async (tls, ca) => {
     const toy = await startToy({ tls, endpoints: [tlsImap] });
     try {
@@ -91,7 +94,7 @@ test('implicit TLS endpoint: handshake with the generated certificate, session i
   });
 });
 
-test('an implicit-TLS endpoint without a certificate is a StartupError', () => {
+test('an implicit-TLS endpoint without a certificate is a StartupError', { timeout: TEST_TIMEOUT_MS }, () => {
   assert.throws(
     () =>
       new ConnectionServer({
@@ -107,7 +110,7 @@ test('an implicit-TLS endpoint without a certificate is a StartupError', () => {
   );
 });
 
-test('STARTTLS upgrades a plain session in place; data flows before and after', async () => {
+test('STARTTLS upgrades a plain session in place; data flows before and after', { timeout: TEST_TIMEOUT_MS }, async () => {
   await withTls(async (tls, ca) => {
     const toy = await startToy({ tls });
     try {
@@ -140,7 +143,7 @@ test('STARTTLS upgrades a plain session in place; data flows before and after', 
   });
 });
 
-test('a failed STARTTLS handshake closes the connection and the server keeps serving', async () => {
+test('a failed STARTTLS handshake closes the connection and the server keeps serving', { timeout: TEST_TIMEOUT_MS }, async () => {
   await withTls(async (tls) => {
     const toy = await startToy({ tls });
     try {
@@ -161,7 +164,7 @@ test('a failed STARTTLS handshake closes the connection and the server keeps ser
   });
 });
 
-test('per-IP limit: the extra connection gets the refusal line and is closed; a freed slot is reusable', async () => {
+test('per-IP limit: the extra connection gets the refusal line and is closed; a freed slot is reusable', { timeout: TEST_TIMEOUT_MS }, async () => {
   const toy = await startToy({ maxConnectionsPerIp: 2, maxConnections: 10 });
   try {
     const a = await connectPlain(toy.bound[0].port);
@@ -185,7 +188,7 @@ test('per-IP limit: the extra connection gets the refusal line and is closed; a 
   }
 });
 
-test('global limit: the extra connection gets the refusal line; a freed slot is reusable', async () => {
+test('global limit: the extra connection gets the refusal line; a freed slot is reusable', { timeout: TEST_TIMEOUT_MS }, async () => {
   const toy = await startToy({ maxConnections: 3, maxConnectionsPerIp: 10, endpoints: [{ ...plainPop3, protocol: 'imap' }] });
   try {
     const clients = [];
@@ -206,7 +209,7 @@ test('global limit: the extra connection gets the refusal line; a freed slot is 
   }
 });
 
-test('per-IP refusal on an implicit-TLS endpoint is sent inside TLS', async () => {
+test('per-IP refusal on an implicit-TLS endpoint is sent inside TLS', { timeout: TEST_TIMEOUT_MS }, async () => {
   await withTls(async (tls, ca) => {
     const toy = await startToy({ tls, endpoints: [tlsImap], maxConnectionsPerIp: 1 });
     try {
@@ -221,7 +224,7 @@ test('per-IP refusal on an implicit-TLS endpoint is sent inside TLS', async () =
   });
 });
 
-test('over the global limit an implicit-TLS connection is closed before any handshake', async () => {
+test('over the global limit an implicit-TLS connection is closed before any handshake', { timeout: TEST_TIMEOUT_MS }, async () => {
   await withTls(async (tls, ca) => {
     const toy = await startToy({ tls, endpoints: [tlsImap], maxConnections: 1 });
     try {
@@ -236,7 +239,7 @@ test('over the global limit an implicit-TLS connection is closed before any hand
   });
 });
 
-test('idle timeout fires after the given time without data and is reset by received data', async () => {
+test('idle timeout fires after the given time without data and is reset by received data', { timeout: TEST_TIMEOUT_MS }, async () => {
   // A manual clock: the test decides when time passes.
   let now = 0;
   const timers = new Map<number, { at: number; cb: () => void }>();
@@ -282,7 +285,7 @@ test('idle timeout fires after the given time without data and is reset by recei
   }
 });
 
-test('graceful shutdown: sessions get their goodbye, accepting stops, stragglers are destroyed after the grace time', async () => {
+test('graceful shutdown: sessions get their goodbye, accepting stops, stragglers are destroyed after the grace time', { timeout: TEST_TIMEOUT_MS }, async () => {
   const toy = await startToy();
   const port = toy.bound[0].port;
   const polite = await connectPlain(port);
@@ -305,14 +308,14 @@ test('graceful shutdown: sessions get their goodbye, accepting stops, stragglers
   assert.equal(toy.server.close(1000), closing);
 });
 
-test('shutdown without live sessions resolves at once and frees the port', async () => {
+test('shutdown without live sessions resolves at once and frees the port', { timeout: TEST_TIMEOUT_MS }, async () => {
   const toy = await startToy();
   const port = toy.bound[0].port;
   await toy.server.close(60_000);
   await assert.rejects(connectPlain(port), /ECONNREFUSED/);
 });
 
-test('a handler that throws closes only its connection', async () => {
+test('a handler that throws closes only its connection', { timeout: TEST_TIMEOUT_MS }, async () => {
   let calls = 0;
   const toy = await startToy({
     onConnection: (conn) => {
@@ -338,7 +341,7 @@ test('a handler that throws closes only its connection', async () => {
   }
 });
 
-test('a client reset (ECONNRESET) and writes to a dead peer never crash the server', async () => {
+test('a client reset (ECONNRESET) and writes to a dead peer never crash the server', { timeout: TEST_TIMEOUT_MS }, async () => {
   const toy = await startToy();
   try {
     const c = await connectPlain(toy.bound[0].port);
@@ -355,7 +358,7 @@ test('a client reset (ECONNRESET) and writes to a dead peer never crash the serv
   }
 });
 
-test('a busy port is a StartupError and nothing stays bound', async () => {
+test('a busy port is a StartupError and nothing stays bound', { timeout: TEST_TIMEOUT_MS }, async () => {
   const blocker = net.createServer();
   await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
   const busy = (blocker.address() as net.AddressInfo).port;
@@ -373,7 +376,7 @@ test('a busy port is a StartupError and nothing stays bound', async () => {
   await server.close(0);
 });
 
-test('invalid trusted networks are a StartupError naming the setting', () => {
+test('invalid trusted networks are a StartupError naming the setting', { timeout: TEST_TIMEOUT_MS }, () => {
   assert.throws(
     () =>
       new ConnectionServer({
@@ -390,7 +393,7 @@ test('invalid trusted networks are a StartupError naming the setting', () => {
   );
 });
 
-test('without a certificate STARTTLS is not offered and refusing it leaves the session usable', async () => {
+test('without a certificate STARTTLS is not offered and refusing it leaves the session usable', { timeout: TEST_TIMEOUT_MS }, async () => {
   const toy = await startToy();
   try {
     const c = await connectPlain(toy.bound[0].port);
@@ -406,7 +409,7 @@ test('without a certificate STARTTLS is not offered and refusing it leaves the s
   }
 });
 
-test('TLS errors (plaintext on a TLS port, garbage records mid-session) close only that connection', async () => {
+test('TLS errors (plaintext on a TLS port, garbage records mid-session) close only that connection', { timeout: TEST_TIMEOUT_MS }, async () => {
   await withTls(async (tls, ca) => {
     const toy = await startToy({ tls, endpoints: [tlsImap] });
     try {
@@ -446,7 +449,7 @@ test('TLS errors (plaintext on a TLS port, garbage records mid-session) close on
   });
 });
 
-test('a ClientHello that arrives before startTls() is called is handed to the handshake', async () => {
+test('a ClientHello that arrives before startTls() is called is handed to the handshake', { timeout: TEST_TIMEOUT_MS }, async () => {
   await withTls(async (tls, ca) => {
     const toy = await startToy({
       tls,

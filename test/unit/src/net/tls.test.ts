@@ -11,6 +11,9 @@ import { silentLogger } from '../../../../src/log.js';
 import { TlsManager, serverHandshake, type TlsOptions } from '../../../../src/net/tls.js';
 import { connectTls, freshCert, makeCert, withTempDir } from './helpers.js';
 
+/** A hung socket must fail the test, not stall the whole suite. */
+const TEST_TIMEOUT_MS = 60_000;
+
 /** A TLS echo server that wraps each accepted socket with the manager's current context. */
 async function echoServer(manager: TlsManager): Promise<{ port: number; close: () => Promise<void> }> {
   const sockets = new Set<net.Socket>();
@@ -51,7 +54,7 @@ function run(cmd: string, args: string[], input: string): Promise<{ code: number
   });
 }
 
-test('Node client verifies the generated certificate by host name and by IP address', async () => {
+test('Node client verifies the generated certificate by host name and by IP address', { timeout: TEST_TIMEOUT_MS }, async () => {
   await withTempDir(async (dir) => {
     const cert = await makeCert(dir);
     const manager = new TlsManager(opts(cert.certPath, cert.keyPath));
@@ -73,7 +76,7 @@ test('Node client verifies the generated certificate by host name and by IP addr
   });
 });
 
-test('openssl s_client accepts the SANs it was asked to verify and rejects others', async () => {
+test('openssl s_client accepts the SANs it was asked to verify and rejects others', { timeout: TEST_TIMEOUT_MS }, async () => {
   await withTempDir(async (dir) => {
     const cert = await makeCert(dir, ['mail.example.org', '192.0.2.7']);
     const server = await echoServer(new TlsManager(opts(cert.certPath, cert.keyPath)));
@@ -93,7 +96,7 @@ test('openssl s_client accepts the SANs it was asked to verify and rejects other
   });
 });
 
-test('a key that belongs to another certificate is a StartupError naming both files', async () => {
+test('a key that belongs to another certificate is a StartupError naming both files', { timeout: TEST_TIMEOUT_MS }, async () => {
   await withTempDir(async (dir) => {
     const a = await makeCert(path.join(dir, 'a'));
     const b = await freshCert(path.join(dir, 'b'));
@@ -105,7 +108,7 @@ test('a key that belongs to another certificate is a StartupError naming both fi
   });
 });
 
-test('missing, directory, empty-path and garbage files are StartupErrors naming the file', async () => {
+test('missing, directory, empty-path and garbage files are StartupErrors naming the file', { timeout: TEST_TIMEOUT_MS }, async () => {
   await withTempDir(async (dir) => {
     const cert = await makeCert(dir);
     const missing = path.join(dir, 'nope.crt');
@@ -130,7 +133,7 @@ test('missing, directory, empty-path and garbage files are StartupErrors naming 
   });
 });
 
-test('a certificate chain file is accepted and sent to clients', async () => {
+test('a certificate chain file is accepted and sent to clients', { timeout: TEST_TIMEOUT_MS }, async () => {
   await withTempDir(async (dir) => {
     const leaf = await makeCert(path.join(dir, 'leaf'));
     const other = await freshCert(path.join(dir, 'other'));
@@ -151,7 +154,7 @@ test('a certificate chain file is accepted and sent to clients', async () => {
   });
 });
 
-test('reload: new handshakes get the new certificate, an open session keeps working', async () => {
+test('reload: new handshakes get the new certificate, an open session keeps working', { timeout: TEST_TIMEOUT_MS }, async () => {
   await withTempDir(async (dir) => {
     const first = await makeCert(dir);
     const manager = new TlsManager(opts(first.certPath, first.keyPath));
@@ -182,7 +185,7 @@ test('reload: new handshakes get the new certificate, an open session keeps work
   });
 });
 
-test('a failed reload reports the error and keeps serving the old certificate', async () => {
+test('a failed reload reports the error and keeps serving the old certificate', { timeout: TEST_TIMEOUT_MS }, async () => {
   await withTempDir(async (dir) => {
     const cert = await makeCert(dir);
     const manager = new TlsManager(opts(cert.certPath, cert.keyPath));
@@ -204,7 +207,7 @@ test('a failed reload reports the error and keeps serving the old certificate', 
   });
 });
 
-test('min_version TLSv1.2 refuses a client limited to TLS 1.1 and accepts TLS 1.2', async () => {
+test('min_version TLSv1.2 refuses a client limited to TLS 1.1 and accepts TLS 1.2', { timeout: TEST_TIMEOUT_MS }, async () => {
   await withTempDir(async (dir) => {
     const cert = await makeCert(dir);
     const server = await echoServer(new TlsManager(opts(cert.certPath, cert.keyPath)));
@@ -220,7 +223,7 @@ test('min_version TLSv1.2 refuses a client limited to TLS 1.1 and accepts TLS 1.
   });
 });
 
-test('min_version TLSv1.3 refuses a TLS 1.2 client and accepts TLS 1.3', async () => {
+test('min_version TLSv1.3 refuses a TLS 1.2 client and accepts TLS 1.3', { timeout: TEST_TIMEOUT_MS }, async () => {
   await withTempDir(async (dir) => {
     const cert = await makeCert(dir);
     const server = await echoServer(new TlsManager(opts(cert.certPath, cert.keyPath, { minVersion: 'TLSv1.3' })));
@@ -237,7 +240,7 @@ test('min_version TLSv1.3 refuses a TLS 1.2 client and accepts TLS 1.3', async (
   });
 });
 
-test('a handshake that never starts times out and closes the socket', async () => {
+test('a handshake that never starts times out and closes the socket', { timeout: TEST_TIMEOUT_MS }, async () => {
   await withTempDir(async (dir) => {
     const cert = await makeCert(dir);
     const manager = new TlsManager(opts(cert.certPath, cert.keyPath));
@@ -255,7 +258,7 @@ test('a handshake that never starts times out and closes the socket', async () =
   });
 });
 
-test('garbage instead of a ClientHello rejects the handshake without throwing', async () => {
+test('garbage instead of a ClientHello rejects the handshake without throwing', { timeout: TEST_TIMEOUT_MS }, async () => {
   await withTempDir(async (dir) => {
     const cert = await makeCert(dir);
     const manager = new TlsManager(opts(cert.certPath, cert.keyPath));
@@ -274,7 +277,7 @@ test('garbage instead of a ClientHello rejects the handshake without throwing', 
   });
 });
 
-test('a certificate file the daemon may not read is "permission denied"', async () => {
+test('a certificate file the daemon may not read is "permission denied"', { timeout: TEST_TIMEOUT_MS }, async () => {
   await withTempDir(async (dir) => {
     const cert = await makeCert(dir);
     await chmod(cert.certPath, 0o000);
@@ -302,7 +305,7 @@ test('a certificate file the daemon may not read is "permission denied"', async 
   });
 });
 
-test('sniCallback lets a tls.Server follow reloads for clients that send SNI', async () => {
+test('sniCallback lets a tls.Server follow reloads for clients that send SNI', { timeout: TEST_TIMEOUT_MS }, async () => {
   await withTempDir(async (dir) => {
     const first = await freshCert(dir);
     const manager = new TlsManager(opts(first.certPath, first.keyPath));
