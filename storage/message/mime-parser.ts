@@ -68,8 +68,11 @@ interface OpenNode {
   headerKept: number;
   /** Global line number of the first body line. */
   bodyLine: number;
-  /** "--" + boundary, for a multipart whose boundary is still live. */
-  boundary: Buffer | null;
+  /**
+   * "--" + boundary, for a multipart whose boundary is still live. Two byte forms when the
+   * boundary has 8-bit characters: the header string does not tell UTF-8 from Latin-1 bytes.
+   */
+  boundary: Buffer[] | null;
   childCount: number;
   isDigest: boolean;
   /** For an embedded or top-level message root: where to store its envelope. */
@@ -194,9 +197,10 @@ export class MimeStructureParser {
   private tryBoundary(line: Line, lineNo: number): boolean {
     if (this.partCount >= this.limits.maxParts) return false;
     for (let i = this.stack.length - 1; i >= 0; i--) {
-      const b = this.stack[i].boundary;
-      if (b === null || line.prefix.length < b.length) continue;
-      if (line.prefix.compare(b, 0, b.length, 0, b.length) !== 0) continue;
+      const forms = this.stack[i].boundary;
+      if (forms === null) continue;
+      const b = forms.find((f) => line.prefix.length >= f.length && line.prefix.compare(f, 0, f.length, 0, f.length) === 0);
+      if (b === undefined) continue;
       const isClose = line.prefix.length >= b.length + 2 && line.prefix[b.length] === DASH && line.prefix[b.length + 1] === DASH;
       // The CRLF before a boundary line belongs to it (RFC 2046 §5.1.1), so a body ends 2 bytes
       // before the line. Dovecot's reading, followed here byte for byte: when that CRLF ended a
@@ -262,7 +266,9 @@ export class MimeStructureParser {
     if (type === 'multipart') {
       const boundary = params.boundary;
       if (boundary !== undefined && boundary.length > 0 && canNest) {
-        open.boundary = Buffer.from('--' + boundary, 'latin1');
+        const latin1 = Buffer.from('--' + boundary, 'latin1');
+        const utf8 = Buffer.from('--' + boundary, 'utf8');
+        open.boundary = latin1.equals(utf8) ? [latin1] : [utf8, latin1];
         open.isDigest = subtype === 'digest';
       }
       return;

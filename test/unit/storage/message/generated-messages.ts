@@ -30,6 +30,11 @@ export function generatedMessages(): { name: string; bytes: Buffer }[] {
   add('part header cut by a boundary', 'Content-Type: multipart/mixed; boundary=b\n\n--b\nContent-Type: text/html\n--b\nContent-Type: text/html\n\n--b--\n');
   add('embedded multipart closed right before the outer boundary', 'Content-Type: multipart/mixed; boundary=b\n\n--b\nContent-Type: message/rfc822\n\nSubject: in\nContent-Type: multipart/mixed; boundary=i\n\n--i\n\nx\n--i--\n--b--\n');
   add('CRLF file with LF-only lines mixed in a multipart', 'Content-Type: multipart/mixed; boundary=m\r\n\r\n--m\nContent-Type: text/plain\r\n\nbody\r\n--m--\r\n');
+  list.push({
+    name: '8-bit boundary in UTF-8',
+    bytes: Buffer.from('Content-Type: multipart/mixed; boundary="b\u00e9"\n\n--b\u00e9\n\none\n--b\u00e9--\n', 'utf8'),
+  });
+  add('8-bit boundary in Latin-1', 'Content-Type: multipart/mixed; boundary="b\u00e9"\n\n--b\u00e9\n\none\n--b\u00e9--\n');
   add('multipart params order', 'Content-Type: multipart/mixed; a=1; boundary=z; b=2\n\n--z\n\nx\n--z--\n');
   return list;
 }

@@ -330,3 +330,12 @@ test('maxParts bounds the tree: later boundaries become body lines of the last p
   assert.ok(body(crlf, last).endsWith('part 499\r\n--p--\r\n'));
   assert.equal(last.bodyEnd, msg.size);
 });
+
+test('an 8-bit boundary matches whether the header bytes are UTF-8 or Latin-1', async () => {
+  for (const encoding of ['utf8', 'latin1'] as const) {
+    const raw = Buffer.from('Content-Type: multipart/mixed; boundary="b\u00e9"\n\n--b\u00e9\n\none\n--b\u00e9--\n', encoding);
+    const msg = await parseMessage(raw);
+    assert.equal(msg.root.children.length, 1, encoding);
+    assert.equal(body(toCrlf(raw).toString('latin1'), msg.root.children[0]), 'one', encoding);
+  }
+});
