@@ -1,0 +1,90 @@
+// The client's view of the selected mailbox (protocols/imap/updates.ts): pending expunges,
+// renumbering, suppressed flag reports, EXISTS/RECENT — checked against a real Maildir view.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { ClientView, flagNames } from '../../../../protocols/imap/updates.js';
+import type { SyncResult, Mailbox, MessageInfo } from '../../../../storage/types.js';
+import { openMailStore } from '../../../../storage/store.js';
+import { silentLogger } from '../../../../src/log.js';
+import { deliverToMaildir } from '../../../helpers/maildir.js';
+
+const text = (lines: Buffer[]): string[] => lines.map((l) => l.toString('latin1').replace(/\r\n$/, ''));
+
+async function withMailbox(n: number, fn: (a: Mailbox, b: Mailbox) => Promise<void>): Promise<void> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'inboxd-'));
+  try {
+    for (let i = 0; i < n; i++) await deliverToMaildir(path.join(dir, 'Maildir'), `Subject: ${i}\n\nbody\n`);
+    const user = { username: 'u', home: dir, extra: {} };
+    const store = await openMailStore(user, 'maildir:~/Maildir', { log: silentLogger() });
+    const a = await store.open('INBOX');
+    const b = await store.open('INBOX');
+    try {
+      await fn(a, b);
+    } finally {
+      await a.close();
+      await b.close();
+      await store.close();
+    }
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+test('flagNames lists system flags in a fixed order, then \\Recent, then keywords', () => {
+  assert.deepEqual(flagNames({ seen: true, answered: true, flagged: false, deleted: true, draft: false }, ['$A', 'b'], true), ['\\Seen', '\\Answered', '\\Deleted', '\\Recent', '$A', 'b']);
+  assert.deepEqual(flagNames({ seen: false, answered: false, flagged: false, deleted: false, draft: false }, []), []);
+});
+
+test('expunges stay pending while not allowed, then go out highest number first', async () => {
+  await withMailbox(5, async (a, b) => {
+    const view = new ClientView(b.messages.map((m) => m.uid));
+    const tx = a.begin();
+    tx.expunge([2, 4]);
+    await tx.commit();
+    const result = await b.sync();
+    assert.deepEqual(text(view.apply(result, b, { allowExpunge: false, withUid: false })), []);
+    assert.equal(view.seqOf(4), 4, 'message 4 keeps its number');
+    assert.equal(view.exists, 5);
+    assert.ok(view.isPending(2));
+    assert.deepEqual(text(view.flushExpunges()), ['* 4 EXPUNGE', '* 2 EXPUNGE']);
+    assert.deepEqual(view.uids, [1, 3, 5]);
+    assert.equal(view.seqOf(5), 3);
+  });
+});
+
+test('new messages are numbered after pending ones; flags of pending messages are not reported', async () => {
+  await withMailbox(3, async (a, b) => {
+    const view = new ClientView(b.messages.map((m) => m.uid));
+    const tx = a.begin();
+    tx.setFlags([1, 3], 'add', { flags: { flagged: true } });
+    tx.expunge([1]);
+    tx.append(Buffer.from('Subject: new\r\n\r\nx\r\n'));
+    await tx.commit();
+    const lines = text(view.apply(await b.sync(), b, { allowExpunge: false, withUid: true }));
+    assert.deepEqual(lines, ['* 3 FETCH (UID 3 FLAGS (\\Flagged))', '* 4 EXISTS', '* 1 RECENT']);
+    assert.deepEqual(text(view.flushExpunges()), ['* 1 EXPUNGE']);
+    assert.equal(view.seqOf(4), 3);
+  });
+});
+
+test('flags already reported by the command, or skipped by it, are not repeated', async () => {
+  await withMailbox(2, async (a, b) => {
+    const view = new ClientView(b.messages.map((m) => m.uid));
+    const tx = a.begin();
+    tx.setFlags([1, 2], 'add', { flags: { seen: true } });
+    await tx.commit();
+    const result = await b.sync();
+    const info = b.byUid(1) as MessageInfo;
+    view.noteReported(1, info.flags, info.keywords);
+    assert.deepEqual(text(view.apply(result, b, { allowExpunge: true, withUid: false, skipFlags: new Set([2]) })), []);
+    view.endCommand();
+    const tx2 = a.begin();
+    tx2.setFlags([1], 'add', { keywords: ['$Later'] });
+    await tx2.commit();
+    const again: SyncResult = await b.sync();
+    assert.deepEqual(text(view.apply(again, b, { allowExpunge: true, withUid: false })), ['* 1 FETCH (FLAGS (\\Seen $Later))']);
+  });
+});
