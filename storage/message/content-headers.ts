@@ -76,6 +76,7 @@ function rawParams(raw: string): [string, string][] {
  * header uses no RFC 2231 syntax.
  */
 export function wireParams(raw: string): Record<string, string> | undefined {
+  if (!raw.includes('*')) return undefined;
   const params = rawParams(stripComments(unfold(raw)));
   if (!params.some(([name]) => name.includes('*'))) return undefined;
   // Dovecot lists the plain parameters first, then the joined RFC 2231 ones sorted by name.
