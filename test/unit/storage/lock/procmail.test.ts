@@ -65,6 +65,22 @@ test('procmail waits while we hold fcntl + dotlock and delivers after release (q
   }
 });
 
+test('procmail (dotlock + classic fcntl) sees our OFD fcntl lock alone and waits for it', async () => {
+  const s = await setup((inbox) => `:0:\n${inbox}\n`);
+  try {
+    const set = await acquireLocks(s.file, ['fcntl'], { exclusive: true, timeoutMs: 1000 });
+    const p = procmail(s.dir, s.rc, MESSAGE);
+    await new Promise((r) => setTimeout(r, 1500));
+    assert.equal(p.exited(), false, 'procmail must block in fcntl while our OFD lock is held');
+    assert.equal((await readFile(s.file)).length, 0);
+    await set.release();
+    await p.done;
+    assert.equal((await scanMbox(s.file)).messages.length, 1);
+  } finally {
+    await s.cleanup();
+  }
+});
+
 test("while procmail holds its dotlock our acquire waits (InUse on a short deadline) and succeeds after it", async () => {
   // A slow delivery: procmail holds inbox.lock while the pipe sleeps, then appends.
   const s = await setup((inbox) => `:0: ${inbox}.lock\n| sleep 2; cat >> ${inbox}\n`);
