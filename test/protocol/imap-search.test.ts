@@ -160,6 +160,7 @@ test('imapflow fetches and searches against the server', async () => {
     assert.equal(one && one.bodyParts?.get('1')?.toString(), 'hello world');
     const { content } = await client.download('1', '2');
     const chunks: Buffer[] = [];
+    assert.ok(content, "download gives a stream");
     for await (const chunk of content) chunks.push(chunk as Buffer);
     assert.deepEqual([...Buffer.concat(chunks)], [0, 1, 2, 3], 'the base64 attachment decoded');
     assert.deepEqual(await client.search({ body: 'WORLD' }), [1]);
