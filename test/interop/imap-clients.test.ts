@@ -34,7 +34,7 @@ function flow(secure = false): ImapFlow {
   });
 }
 
-test('imapflow: login, list, create, append, open, move and idle', async () => {
+test('imapflow: login, list, create, append, open, fetch, search, move and idle', async () => {
   await deliverToMaildir(maildir('flow'), 'From: a@example.org\nSubject: first\n\nhello\n');
   const client = flow();
   await client.connect();
@@ -54,6 +54,16 @@ test('imapflow: login, list, create, append, open, move and idle', async () => {
     assert.equal(client.mailbox && client.mailbox.exists, 1, 'imapflow applied the EXPUNGE');
     const status = await client.status('Kept', { messages: true });
     assert.ok(status && status.messages === 1);
+
+    // FETCH and SEARCH (the other command modules) through the same client.
+    const fetched = [];
+    for await (const m of client.fetch('1:*', { uid: true, flags: true, envelope: true, source: true })) fetched.push(m);
+    assert.equal(fetched.length, 1);
+    assert.equal(fetched[0].envelope?.subject, 'second');
+    assert.ok(fetched[0].flags?.has('\\Seen'));
+    assert.match(fetched[0].source?.toString() ?? '', /^From: b@example\.org\r\nSubject: second\r\n\r\nbody\r\n$/);
+    const found = await client.search({ subject: 'second' }, { uid: true });
+    assert.deepEqual(found, [2]);
 
     // IDLE: a delivery arrives as an `exists` event.
     const exists = new Promise<number>((resolve) => client.once('exists', (ev: { count: number }) => resolve(ev.count)));
@@ -111,7 +121,7 @@ test("Python's imaplib: STARTTLS, LOGIN with a quoted password, APPEND literal, 
   assert.equal(stdout.trim(), 'python ok');
 });
 
-test('curl imap:// and imaps://: LIST, EXAMINE by custom request, APPEND by upload', async () => {
+test('curl imap:// and imaps://: LIST, SELECT by URL (FETCH, SEARCH), EXAMINE by custom request, APPEND by upload', async () => {
   await deliverToMaildir(maildir('curl'), 'Subject: for curl\n\nhi\n');
   const base = `imap://127.0.0.1:${d.port('imap', false)}`;
   const user = ['--user', 'curl:Pa ss"word'];
@@ -123,6 +133,11 @@ test('curl imap:// and imaps://: LIST, EXAMINE by custom request, APPEND by uplo
   await writeFile(file, 'From: curl@example.org\r\nSubject: uploaded\r\n\r\nuploaded body\r\n');
   await run('curl', ['-sS', ...user, '-T', file, `${base}/INBOX`], { timeout: 20_000 });
   assert.equal((await maildirFiles(maildir('curl'))).length, 2, 'the upload became a message');
+  // SELECT through the URL: curl selects INBOX and fetches the message body, or searches.
+  const body = await run('curl', ['-sS', ...user, `${base}/INBOX;UID=1`], { timeout: 20_000 });
+  assert.equal(body.stdout, 'Subject: for curl\r\n\r\nhi\r\n');
+  const search = await run('curl', ['-sS', ...user, `${base}/INBOX?SUBJECT%20uploaded`], { timeout: 20_000 });
+  assert.match(search.stdout, /^\* SEARCH 2\r?$/m);
   const tlsBase = `imaps://127.0.0.1:${d.port('imap', true)}`;
   const status = await run('curl', ['-sS', '-k', ...user, `${tlsBase}/`, '-X', 'STATUS INBOX (MESSAGES)'], { timeout: 20_000 });
   assert.match(status.stdout, /\* STATUS INBOX \(MESSAGES 2\)/);
