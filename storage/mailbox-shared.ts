@@ -62,6 +62,7 @@ export class MailboxShared {
   private queue: Promise<unknown> = Promise.resolve();
   private waiters = new Set<() => void>();
   private loaded = false;
+  private lastMerged: BackendState | null = null;
 
   constructor(
     readonly backend: MailboxBackend,
@@ -116,7 +117,9 @@ export class MailboxShared {
       changed = true;
     }
     if (!this.cache) this.cache = new StructureCache(this.backend.indexDir, scan.uidValidity);
-    changed = (await this.merge(state, scan)) || changed;
+    // The backend hands back the very same state object when nothing changed on disk.
+    if (scan !== this.lastMerged || changed) changed = (await this.merge(state, scan)) || changed;
+    this.lastMerged = scan;
     let claimed: number[] = [];
     if (claimRecent && this.uids.length > 0 && this.uids[this.uids.length - 1] >= state.firstRecentUid) {
       const first = await this.claimAcrossProcesses(state.firstRecentUid, scan.uidNext);
@@ -227,6 +230,19 @@ export class MailboxShared {
     this.uids = [...present].sort((a, b) => a - b);
     if (changed && this.cache) await this.cache.prune((u) => present.has(u), state.uidValidity);
     return changed;
+  }
+
+  /** Record expunged UIDs in the index with new MODSEQs (bounded list). Call inside exclusive(). */
+  noteExpunged(uids: readonly number[]): void {
+    const state = this.state;
+    if (!state) return;
+    for (const uid of uids) {
+      if (!state.messages.delete(uid)) continue;
+      state.expunged.push([uid, ++state.highestModseq]);
+    }
+    if (state.expunged.length > this.opts.maxExpungedRemembered) {
+      state.expunged.splice(0, state.expunged.length - this.opts.maxExpungedRemembered);
+    }
   }
 
   /** Apply flag changes through the backend and record them. Call inside exclusive(). */

@@ -83,6 +83,10 @@ export class MailboxView implements Mailbox {
       if (state.uidValidity !== this.uidValidity) {
         throw new MailError('Corrupt', 'the mailbox UIDVALIDITY changed; it must be reopened');
       }
+      if (claimed.length === 0 && this.shared.generation === this.seenGeneration) {
+        // Nothing changed since this view's last sync (the index would have bumped generation).
+        return { expunged: [], added: [], flagsChanged: [] };
+      }
       for (const uid of claimed) this.recent.add(uid);
       const expunged: number[] = [];
       const flagsChanged: number[] = [];

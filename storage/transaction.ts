@@ -171,15 +171,16 @@ export class MailboxTransaction implements Transaction {
         m.modseq = ++state.highestModseq;
       }
       if (expunge.size > 0) {
-        const gone = await this.shared.backend.expunge([...expunge].sort((a, b) => a - b));
-        for (const uid of gone) {
-          state.messages.delete(uid);
-          state.expunged.push([uid, ++state.highestModseq]);
-        }
+        this.shared.noteExpunged(await this.shared.backend.expunge([...expunge].sort((a, b) => a - b)));
       }
-      if (appends.length > 0) result.appended = await this.shared.backend.append(appends);
-      await this.shared.refresh(false);
+      if (appends.length > 0) {
+        result.appended = await this.shared.backend.append(appends);
+        // Learn the appended messages now (sizes, dates); flag changes and expunges are
+        // already in the index.
+        await this.shared.refresh(false);
+      }
       await this.shared.save();
+      this.shared.generation++;
     });
     this.shared.notify();
     for (const op of ops) {
@@ -188,14 +189,10 @@ export class MailboxTransaction implements Transaction {
       result.copies.push(copy);
       if (op.move) {
         await this.shared.exclusive(async () => {
-          const gone = await this.shared.backend.expunge(copy.source);
-          const state = this.shared.state!;
-          for (const uid of gone) {
-            state.messages.delete(uid);
-            state.expunged.push([uid, ++state.highestModseq]);
-          }
           await this.shared.refresh(false);
+          this.shared.noteExpunged(await this.shared.backend.expunge(copy.source));
           await this.shared.save();
+          this.shared.generation++;
         });
         this.shared.notify();
       }
@@ -222,6 +219,7 @@ export class MailboxTransaction implements Transaction {
           out = await dst.backend.append(items);
         }
         await dst.refresh(false);
+        dst.generation++;
         return { uids: out, uidValidity: dst.state!.uidValidity };
       });
       dst.notify();

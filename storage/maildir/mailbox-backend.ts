@@ -158,9 +158,11 @@ export class MaildirMailboxBackend implements MailboxBackend {
       await this.listDirs();
       const list: Uidlist = current ?? { uidValidity: this.opts.newUidValidity(), nextUid: 1, guid: newGuid(), records: [] };
       const known = new Set(list.records.map((r) => r.base));
-      const missing = [...this.files.keys()].filter((b) => !known.has(b));
-      for (const b of extra) if (!known.has(b) && !missing.includes(b)) missing.push(b);
-      missing.sort();
+      // Files found on disk get UIDs in name order (as Dovecot does), then our own new files in
+      // the order they were given (so a multi-message append keeps its order).
+      const ours = new Set(extra);
+      const missing = [...this.files.keys()].filter((b) => !known.has(b) && !ours.has(b)).sort();
+      for (const b of extra) if (!known.has(b)) missing.push(b);
       if (missing.length === 0 && current) {
         await lock.release();
         return current;

@@ -140,6 +140,18 @@ export function runStorageSuite(backend: string, makeFixture: () => Promise<Stor
     assert.equal(box.byUid(appended[0])!.size, Buffer.byteLength('Subject: streamed\r\n\r\nabc\r\n'));
   });
 
+  withFixture('several appends in one transaction get ascending UIDs in request order', async (f) => {
+    const store = await f.open();
+    const box = await store.open('INBOX');
+    const tx = box.begin();
+    for (let i = 0; i < 12; i++) tx.append(Buffer.from(`Subject: n${i}\n\n${i}\n`));
+    const { appended } = await tx.commit();
+    await box.sync();
+    assert.deepEqual(appended, [...appended].sort((a, b) => a - b));
+    for (let i = 0; i < 12; i++) assert.equal((await box.structure(appended[i])).envelope.subject, `n${i}`);
+    await box.close();
+  });
+
   withFixture('flags and keywords are set, removed, replaced and survive a reopen', async (f) => {
     let store = await f.open();
     let box = await store.open('INBOX');
