@@ -186,3 +186,23 @@ test('LOGINDISABLED and PRIVACYREQUIRED when cleartext is not allowed without TL
     await strict.stop();
   }
 });
+
+test('a non-synchronizing literal beyond the message limit cannot be resynchronised: BYE and close', async () => {
+  const { c } = await ImapTestClient.open(d);
+  c.write(`a1 APPEND INBOX {${d.cfg.limits.max_literal_bytes + 1}+}\r\n`);
+  assert.match((await c.line()) ?? '', /^\* BYE /);
+  await c.lc.closed();
+});
+
+test('pipelined commands are answered in order', async () => {
+  const { c } = await ImapTestClient.open(d);
+  c.write('p1 NOOP\r\np2 LOGIN alice secret\r\np3 SELECT INBOX\r\np4 NOOP\r\np5 LOGOUT\r\n');
+  const tags: string[] = [];
+  for (;;) {
+    const l = await c.line();
+    if (l === null) break;
+    const m = /^(p\d) /.exec(l);
+    if (m) tags.push(m[1]);
+  }
+  assert.deepEqual(tags, ['p1', 'p2', 'p3', 'p4', 'p5']);
+});
