@@ -354,6 +354,9 @@ export class ImapServerSession implements ImapSession {
     this.conn.setIdleTimeout(0, () => undefined);
   }
 
+  /** A shutdown arrived while a command ran: say BYE after its reply. */
+  private shutdownPending = false;
+
   private shutdown(): void {
     if (this.isClosed) return;
     if (this.waitingForInput) {
@@ -363,8 +366,6 @@ export class ImapServerSession implements ImapSession {
       this.shutdownPending = true;
     }
   }
-
-  private shutdownPending = false;
 
   private async handleEvent(ev: ParserEvent): Promise<void> {
     switch (ev.kind) {

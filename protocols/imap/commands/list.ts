@@ -15,6 +15,7 @@ function attributes(e: MailboxListEntry, opts: { subscribed: boolean; nonexisten
   if (e.noinferiors) out.push('\\NoInferiors');
   else if (!opts.nonexistent) out.push(e.hasChildren ? '\\HasChildren' : '\\HasNoChildren');
   if (opts.subscribed && e.subscribed) out.push('\\Subscribed');
+  // RFC 6154 §1: special-use attributes MAY be sent without RETURN (SPECIAL-USE); clients want them.
   if (opts.specialUse && e.specialUse) out.push(`\\${e.specialUse}`);
   return out;
 }
@@ -60,11 +61,10 @@ export const listCommand: ImapCommandSpec<'LIST'> = {
     }
     const want = args.returnOptions;
     const showSubscribed = want.subscribed || bySubscription;
-    const showSpecial = true;
     for (const { entry, nonexistent, childInfo } of entries) {
       if (!matches(entry.name)) continue;
       if (specialOnly && !entry.specialUse) continue;
-      const attrs = attributes(entry, { subscribed: showSubscribed, nonexistent, specialUse: showSpecial || want.specialUse });
+      const attrs = attributes(entry, { subscribed: showSubscribed, nonexistent, specialUse: true });
       const parts: Part[] = ['LIST', paren(attrs), encodeString(entry.delimiter), mailboxToWire(session, entry.name)];
       if (childInfo && recursive) parts.push('("CHILDINFO" ("SUBSCRIBED"))');
       if (!session.write(untagged(...parts))) await session.flush();
