@@ -2,6 +2,7 @@
 // EXPUNGE, UID EXPUNGE, CLOSE, UNSELECT, APPEND (MULTIAPPEND, LITERAL+, aborted literals).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { startTestDaemon, type TestDaemon } from '../helpers/daemon.js';
 import { deliverToMaildir, maildirFiles } from '../helpers/maildir.js';
@@ -167,4 +168,16 @@ test('a client that disconnects in the middle of an APPEND literal leaves no par
   c3.close();
   assert.equal((await c2.cmd('STATUS INBOX (MESSAGES)')).untagged[0], '* STATUS INBOX (MESSAGES 0)');
   await c2.logout();
+});
+
+test('storage errors keep their RFC 5530 codes: OVERQUOTA from a Maildir++ quota', async () => {
+  const c = await ImapTestClient.login(d, 'u8', 'pw');
+  const root = maildir('u8');
+  await deliverToMaildir(root, 'Subject: small\n\nx\n');
+  await writeFile(path.join(root, 'maildirsize'), '200S\n0 0\n');
+  const big = `Subject: big\r\n\r\n${'y'.repeat(500)}\r\n`;
+  const a = await c.cmd(`APPEND INBOX {${big.length}+}\r\n${big}`);
+  assert.match(a.tagged, /^t\d+ NO \[OVERQUOTA\] /);
+  assert.equal((await c.cmd('STATUS INBOX (MESSAGES)')).untagged[0], '* STATUS INBOX (MESSAGES 1)');
+  await c.logout();
 });
