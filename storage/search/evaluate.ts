@@ -9,6 +9,7 @@
 
 import type { Readable } from 'node:stream';
 import { isMailError } from '../errors.js';
+import { parseAddressList } from '../message/address.js';
 import { decodeHeaderValue, parseHeader } from '../message/header.js';
 import { parseRfc5322DateWithZone } from '../message/date.js';
 import { extractSearchText } from '../message/search-text.js';
@@ -87,6 +88,27 @@ async function readStream(stream: Readable): Promise<Buffer> {
   const parts: Buffer[] = [];
   for await (const c of stream as AsyncIterable<Buffer>) parts.push(c);
   return Buffer.concat(parts);
+}
+
+const ADDRESS_FIELDS = new Set(['from', 'to', 'cc', 'bcc', 'sender', 'reply-to']);
+
+/**
+ * The forms of an address field a search looks in: the decoded value, plus each address as
+ * `name <mailbox@host>` with comments and route syntax gone (so `user (c)@ (c) example.org`
+ * matches `user@example.org`, as Dovecot does).
+ */
+function addressForms(value: string): string[] {
+  const forms = [value];
+  try {
+    for (const a of parseAddressList(value) ?? []) {
+      if (a.mailbox === null) continue;
+      const addr = a.host === null ? a.mailbox : `${a.mailbox}@${a.host}`;
+      forms.push(a.name ? `${decodeHeaderValue(a.name)} <${addr}>` : addr);
+    }
+  } catch {
+    // an unparsable list is searched as written
+  }
+  return forms;
 }
 
 /** What has been read of one message while evaluating it. */
@@ -175,7 +197,9 @@ async function matches(q: SearchQuery, m: MessageContext, options: SearchOptions
       const needle = foldCase(q.value);
       for (const h of await m.headers()) {
         if (h.name.toLowerCase() !== name) continue;
-        if (needle === '' || foldCase(h.value).includes(needle)) return true;
+        if (needle === '') return true;
+        const forms = ADDRESS_FIELDS.has(name) ? addressForms(h.value) : [h.value];
+        if (forms.some((f) => foldCase(f).includes(needle))) return true;
       }
       return false;
     }
