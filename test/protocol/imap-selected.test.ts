@@ -181,3 +181,23 @@ test('storage errors keep their RFC 5530 codes: OVERQUOTA from a Maildir++ quota
   assert.equal((await c.cmd('STATUS INBOX (MESSAGES)')).untagged[0], '* STATUS INBOX (MESSAGES 1)');
   await c.logout();
 });
+
+test('EXAMINE reports \\Recent without taking it; MOVE into the same mailbox gives a new UID', async () => {
+  await deliverToMaildir(maildir('u8'), 'Subject: r1\n\nx\n');
+  const c = await ImapTestClient.login(d, 'u8', 'pw');
+  const before = await c.cmd('STATUS INBOX (MESSAGES RECENT UIDNEXT)');
+  const m = /MESSAGES (\d+) RECENT (\d+) UIDNEXT (\d+)/.exec(before.untagged[0]);
+  assert.ok(m && Number(m[2]) >= 1, before.untagged[0]);
+  const [messages, recent, uidNext] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const ex = await c.cmd('EXAMINE INBOX');
+  assert.ok(ex.untagged.includes(`* ${recent} RECENT`), ex.untagged.join('\n'));
+  await c.cmd('CLOSE');
+  assert.match((await c.cmd('STATUS INBOX (RECENT)')).untagged[0], new RegExp(`RECENT ${recent}\\)`));
+  const sel = await c.cmd('SELECT INBOX');
+  assert.ok(sel.untagged.includes(`* ${recent} RECENT`), sel.untagged.join('\n'));
+  const mv = await c.cmd('MOVE 1 INBOX');
+  assert.match(mv.untagged[0], new RegExp(`^\\* OK \\[COPYUID \\d+ \\d+ ${uidNext}\\] `));
+  assert.equal(mv.untagged[1], '* 1 EXPUNGE');
+  assert.equal(mv.untagged[2], `* ${messages} EXISTS`);
+  await c.logout();
+});

@@ -27,7 +27,9 @@ async function open(session: ImapSession, cmd: CommandOf<'SELECT'> | CommandOf<'
   const permanent = readOnly ? flagList([]) : flagList([...SYSTEM_FLAGS, ...keywords, '\\*']);
   s.write(untaggedStatus('OK', readOnly ? 'No permanent flags permitted' : 'Flags permitted', { name: 'PERMANENTFLAGS', args: [permanent] }));
   s.untagged(mailbox.messages.length, 'EXISTS');
-  s.untagged(countRecent(mailbox), 'RECENT');
+  // A read-only view claims no \Recent; EXAMINE still reports how many are recent (as Dovecot does).
+  const recent = readOnly ? (await store.status(name).catch(() => null))?.recent ?? 0 : countRecent(mailbox);
+  s.untagged(recent, 'RECENT');
   if (firstUnseen > 0) s.write(untaggedStatus('OK', `First unseen message is ${firstUnseen}`, { name: 'UNSEEN', args: [firstUnseen] }));
   s.write(untaggedStatus('OK', 'UIDs valid', { name: 'UIDVALIDITY', args: [mailbox.uidValidity] }));
   s.write(untaggedStatus('OK', 'Predicted next UID', { name: 'UIDNEXT', args: [mailbox.uidNext] }));
