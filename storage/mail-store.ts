@@ -170,9 +170,8 @@ export class LayoutStore implements MailStore {
       if (children) throw new MailError('Cannot', `mailbox ${name} has children and is not selectable`);
       if (!existing) throw new MailError('NotFound', `mailbox ${name} does not exist`);
     }
-    const { key } = await this.layout.backend(name).catch(() => ({ key: '' }));
     await this.layout.delete(name);
-    if (key) forgetShared(key);
+    forgetShared(this.layout.key(name));
     const uses = await this.specialUses();
     if (uses[name]) {
       delete uses[name];
@@ -200,10 +199,8 @@ export class LayoutStore implements MailStore {
       this.name(target);
       if (target !== to && (await this.layout.exists(target))) throw new MailError('Exists', `mailbox ${target} already exists`);
     }
-    const keys: string[] = [];
-    for (const n of moving) keys.push((await this.layout.backend(n).catch(() => ({ key: '' }))).key);
     await this.layout.rename(from, to);
-    for (const k of keys) if (k) forgetShared(k);
+    for (const n of moving) forgetShared(this.layout.key(n));
     const subs = await this.subscriptions();
     const moved = (s: string) => s === from || this.isUnder(s, from);
     if (subs.some(moved)) await this.writeSubscriptions(subs.map((s) => (moved(s) ? to + s.slice(from.length) : s)));

@@ -122,7 +122,7 @@ export class MailboxShared {
     this.lastMerged = scan;
     let claimed: number[] = [];
     if (claimRecent && this.uids.length > 0 && this.uids[this.uids.length - 1] >= state.firstRecentUid) {
-      const first = await this.claimAcrossProcesses(state.firstRecentUid, scan.uidNext);
+      const first = await this.claimAcrossProcesses(state.firstRecentUid, scan.uidNext, scan.uidValidity);
       if (first !== null) claimed = this.uids.filter((uid) => uid >= first);
       state.firstRecentUid = Math.max(scan.uidNext, first ?? 0);
       changed = true;
@@ -136,12 +136,13 @@ export class MailboxShared {
   }
 
   /**
-   * \Recent across processes: `inboxd.recent` holds the first UID no session has claimed yet;
+   * \Recent across processes: `inboxd.recent` holds the UIDVALIDITY and the first UID no
+   * session has claimed yet;
    * it is read and advanced under a dotlock, so of two processes only one claims a message.
    * Returns the first UID this caller may claim, or null when the lock could not be had in time
    * (then nobody claims: better no \Recent than two).
    */
-  private async claimAcrossProcesses(memoryFirst: number, uidNext: number): Promise<number | null> {
+  private async claimAcrossProcesses(memoryFirst: number, uidNext: number, uidValidity: number): Promise<number | null> {
     const file = join(this.backend.indexDir, RECENT_FILE);
     const deadline = Date.now() + this.opts.recentLockTimeoutMs;
     let lock = null;
@@ -157,11 +158,13 @@ export class MailboxShared {
     }
     if (!lock) return null;
     try {
-      const text = await readFile(file, 'utf8').catch(() => '0');
-      const onDisk = /^\d+$/.test(text.trim()) ? Number(text.trim()) : 0;
+      // `<uidvalidity> <first unclaimed uid>`: a file of another UIDVALIDITY is ignored.
+      const text = await readFile(file, 'utf8').catch(() => '');
+      const m = /^(\d+) (\d+)\s*$/.exec(text);
+      const onDisk = m && Number(m[1]) === uidValidity ? Number(m[2]) : 0;
       const first = Math.max(memoryFirst, onDisk);
       const tmp = `${file}.${process.pid}.tmp`;
-      await writeFile(tmp, String(Math.max(first, uidNext)));
+      await writeFile(tmp, `${uidValidity} ${Math.max(first, uidNext)}\n`);
       await rename(tmp, file);
       return first;
     } catch (err) {

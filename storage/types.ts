@@ -282,6 +282,8 @@ export interface StoreLayout {
   rename(from: string, to: string): Promise<void>;
   /** Move all of INBOX's messages into the (just created) mailbox `to`. */
   moveInboxMessages(to: string): Promise<void>;
+  /** The stable key of a mailbox (e.g. its directory), without touching the disk. */
+  key(name: string): string;
   /** A stable key (e.g. its directory) and a factory for the backend of an existing mailbox. */
   backend(name: string): Promise<{ key: string; create: () => MailboxBackend }>;
 }

@@ -101,12 +101,23 @@ export class MaildirLayout implements StoreLayout {
     }
   }
 
+  /** The separate index directory of a mailbox (location INDEX=), or null. */
+  private indexDirOf(name: string): string | null {
+    return this.o.indexRoot ? join(this.o.indexRoot, maildirFolderDir(name) || '.INBOX') : null;
+  }
+
+  key(name: string): string {
+    return this.dirOf(name);
+  }
+
   async delete(name: string): Promise<void> {
     // Renamed out of the way first so that the mailbox disappears at once.
     const trash = join(this.o.root, `.${randomBytes(6).toString('hex')}..deleted`);
     try {
       await rename(this.dirOf(name), trash);
       await rm(trash, { recursive: true, force: true });
+      const idx = this.indexDirOf(name);
+      if (idx) await rm(idx, { recursive: true, force: true });
     } catch (err) {
       throw mailErrorFromSystem(err, `mailbox ${name}`);
     }
@@ -115,10 +126,16 @@ export class MaildirLayout implements StoreLayout {
   async rename(from: string, to: string): Promise<void> {
     const moving = (await this.list()).filter((e) => e.name === from || e.name.startsWith(from + '.'));
     for (const e of moving) {
+      const target = to + e.name.slice(from.length);
       try {
-        await rename(this.dirOf(e.name), this.dirOf(to + e.name.slice(from.length)));
+        await rename(this.dirOf(e.name), this.dirOf(target));
       } catch (err) {
         throw mailErrorFromSystem(err, `mailbox ${e.name}`);
+      }
+      const [oldIdx, newIdx] = [this.indexDirOf(e.name), this.indexDirOf(target)];
+      if (oldIdx && newIdx) {
+        await rm(newIdx, { recursive: true, force: true });
+        await rename(oldIdx, newIdx).catch(() => undefined);
       }
     }
   }
@@ -139,9 +156,8 @@ export class MaildirLayout implements StoreLayout {
 
   async backend(name: string): Promise<{ key: string; create: () => MailboxBackend }> {
     const dir = this.dirOf(name);
-    let indexDir: string | undefined;
-    if (this.o.indexRoot) {
-      indexDir = join(this.o.indexRoot, maildirFolderDir(name) || '.INBOX');
+    const indexDir = this.indexDirOf(name) ?? undefined;
+    if (indexDir) {
       await mkdir(indexDir, { recursive: true, mode: 0o700 }).catch((err: unknown) => {
         throw mailErrorFromSystem(err, 'index directory');
       });

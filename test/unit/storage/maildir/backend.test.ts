@@ -294,3 +294,26 @@ test('keywords beyond the 26 Maildir letters are dropped with a log line, the re
     await box.close();
   });
 });
+
+test('with INDEX=, deleting or renaming a mailbox takes its index along; a recreated mailbox starts fresh', async () => {
+  await withHome(async (home, md) => {
+    const store = await openMailStore(user(home), 'maildir:~/Maildir:INDEX=~/idx', { log: silentLogger() });
+    await store.create('Box');
+    let box = await store.open('Box');
+    const tx = box.begin();
+    tx.append(Buffer.from('Subject: a\n\na\n'));
+    await tx.commit();
+    await box.sync();
+    assert.equal(box.messages[0].recent, true);
+    await box.close();
+    await store.rename('Box', 'Moved');
+    assert.ok((await readdir(join(home, 'idx', '.Moved'))).includes('inboxd.index'));
+    await store.delete('Moved');
+    assert.ok(!(await readdir(join(home, 'idx'))).includes('.Moved'));
+    await store.create('Moved');
+    await writeFile(join(md, '.Moved', 'new', '1.x.host'), 'Subject: b\n\nb\n');
+    box = await store.open('Moved');
+    assert.equal(box.messages[0].recent, true, 'the new mailbox is not held back by an old recent mark');
+    await box.close();
+  });
+});
