@@ -258,6 +258,7 @@ export class MaildirMailboxBackend implements MailboxBackend {
   }
 
   private async moveNewToCur(): Promise<void> {
+    let lost = false;
     for (const [base, f] of this.files) {
       if (f.sub !== 'new') continue;
       const name = f.parsed.hasInfo || f.parsed.otherInfo !== null ? f.name : formatMaildirName(f.parsed, '');
@@ -266,10 +267,12 @@ export class MaildirMailboxBackend implements MailboxBackend {
         this.files.set(base, { sub: 'cur', name, parsed: parseMaildirName(name) as MaildirName });
       } catch (err) {
         if (!hasErrno(err, 'ENOENT')) throw mailErrorFromSystem(err, 'maildir new/ to cur/');
-        // Someone else moved it: it is in cur/ under some name; find it on the next listing.
-        this.files.delete(base);
+        // Someone else moved it: it is in cur/ under some name.
+        lost = true;
       }
     }
+    // List again rather than report a message another reader just moved as expunged.
+    if (lost) await this.listDirs();
   }
 
   /** Path of a message, re-listing once if the cached name is stale; null when gone. */
