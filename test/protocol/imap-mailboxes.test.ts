@@ -87,7 +87,7 @@ test('SUBSCRIBE/UNSUBSCRIBE, LSUB and LIST (SUBSCRIBED) with \\NonExistent and R
   assert.ok(lsubParent.untagged.includes('* LSUB (\\Noselect) "." Lists'), lsubParent.untagged.join('\n'));
   const subs = await c.cmd('LIST (SUBSCRIBED) "" *');
   assert.ok(subs.untagged.includes('* LIST (\\HasNoChildren \\Subscribed) "." Lists.Deep'), subs.untagged.join('\n'));
-  assert.ok(subs.untagged.includes('* LIST (\\NonExistent \\Noselect \\Subscribed) "." Gone'), subs.untagged.join('\n'));
+  assert.ok(subs.untagged.includes('* LIST (\\NonExistent \\Subscribed) "." Gone'), subs.untagged.join('\n'));
   const rec = await c.cmd('LIST (SUBSCRIBED RECURSIVEMATCH) "" %');
   assert.ok(rec.untagged.includes('* LIST (\\Noselect \\HasChildren) "." Lists ("CHILDINFO" ("SUBSCRIBED"))'), rec.untagged.join('\n'));
   assert.match((await c.cmd('UNSUBSCRIBE Gone')).tagged, /OK/);
@@ -145,5 +145,22 @@ test('mailbox names travel in modified UTF-7 and are stored as Unicode', async (
   assert.ok(dirs.includes('.Entw&APw-rfe'), `Maildir++ keeps the modified UTF-7 folder name: ${dirs.join(',')}`);
   assert.match((await c.cmd('SELECT Entw&APw-rfe')).tagged, /OK/);
   assert.match((await c.cmd('CREATE "bad&name"')).tagged, /NO \[CANNOT\]/, 'an & that is not modified UTF-7 is refused');
+  await c.logout();
+});
+
+test('RECURSIVEMATCH gives CHILDINFO only for subscribed descendants the patterns do not show', async () => {
+  const c = await ImapTestClient.login(d);
+  for (const n of ['R.t7.t7', 'R.t8.t8', 'R.t8.t9', 'R.t2', 'R.t2.t1']) assert.match((await c.cmd(`CREATE ${n}`)).tagged, /OK/);
+  for (const n of ['R.t7.t7', 'R.t8.t8', 'R.t8.t9', 'R.t2.t1']) await c.cmd(`SUBSCRIBE ${n}`);
+  const t7 = await c.cmd('LIST (SUBSCRIBED RECURSIVEMATCH) "" R*t7');
+  assert.deepEqual(t7.untagged, ['* LIST (\\HasNoChildren \\Subscribed) "." R.t7.t7']);
+  const t8 = await c.cmd('LIST (SUBSCRIBED RECURSIVEMATCH) "" R*t8');
+  assert.deepEqual(t8.untagged.sort(), ['* LIST (\\HasNoChildren \\Subscribed) "." R.t8.t8', '* LIST (\\Noselect \\HasChildren) "." R.t8 ("CHILDINFO" ("SUBSCRIBED"))']);
+  const both = await c.cmd('LIST (SUBSCRIBED RECURSIVEMATCH) "" (R.t2 R.t2.t1)');
+  assert.deepEqual(both.untagged, ['* LIST (\\HasNoChildren \\Subscribed) "." R.t2.t1']);
+  const parent = await c.cmd('LIST (SUBSCRIBED RECURSIVEMATCH) "" R.t2 RETURN (CHILDREN)');
+  assert.deepEqual(parent.untagged, ['* LIST (\\HasChildren) "." R.t2 ("CHILDINFO" ("SUBSCRIBED"))']);
+  assert.match((await c.cmd('LIST (RECURSIVEMATCH) "" *')).tagged, /BAD/, 'RECURSIVEMATCH needs another selection option');
+  assert.match((await c.cmd('LIST "" * RETURN (BOGUS)')).tagged, /BAD/);
   await c.logout();
 });

@@ -10,8 +10,9 @@ import type { ImapCommandSpec } from './types.js';
 /** The attributes of one LIST reply line. */
 function attributes(e: MailboxListEntry, opts: { subscribed: boolean; nonexistent: boolean; specialUse: boolean }): string[] {
   const out: string[] = [];
+  // \NonExistent implies \Noselect, which is then left out (RFC 5258 §3).
   if (opts.nonexistent) out.push('\\NonExistent');
-  if (e.noselect || opts.nonexistent) out.push('\\Noselect');
+  else if (e.noselect) out.push('\\Noselect');
   if (e.noinferiors) out.push('\\NoInferiors');
   else if (!opts.nonexistent) out.push(e.hasChildren ? '\\HasChildren' : '\\HasNoChildren');
   if (opts.subscribed && e.subscribed) out.push('\\Subscribed');
@@ -49,12 +50,12 @@ export const listCommand: ImapCommandSpec<'LIST'> = {
       const subNames = new Set(subs.map((e) => e.name));
       entries = subs.map((e) => ({ entry: existing.get(e.name) ?? e, nonexistent: !existing.has(e.name), childInfo: false }));
       if (recursive) {
-        // Parents with a subscribed descendant get CHILDINFO ("SUBSCRIBED") (RFC 5258 §3.5).
-        for (const e of all) {
-          if (subNames.has(e.name)) continue;
-          if ([...subNames].some((s) => s.startsWith(e.name + delim))) entries.push({ entry: e, nonexistent: false, childInfo: true });
-        }
-        for (const x of entries) if (!x.childInfo && [...subNames].some((s) => s.startsWith(x.entry.name + delim))) x.childInfo = true;
+        // RFC 5258 §3.5: a mailbox gets CHILDINFO ("SUBSCRIBED") when a subscribed descendant
+        // exists that the patterns do not match (so the client would not see it otherwise).
+        const hidden = [...subNames].filter((n) => !matches(n));
+        const hasHiddenChild = (name: string): boolean => hidden.some((h) => h.startsWith(name + delim));
+        for (const x of entries) x.childInfo = hasHiddenChild(x.entry.name);
+        for (const e of all) if (!subNames.has(e.name) && hasHiddenChild(e.name)) entries.push({ entry: e, nonexistent: false, childInfo: true });
       }
     } else {
       entries = all.map((e) => ({ entry: e, nonexistent: false, childInfo: false }));
