@@ -164,3 +164,14 @@ test('RECURSIVEMATCH gives CHILDINFO only for subscribed descendants the pattern
   assert.match((await c.cmd('LIST "" * RETURN (BOGUS)')).tagged, /BAD/);
   await c.logout();
 });
+
+test('atom-special names: a pattern that is not modified UTF-7 lists nothing, SELECT of it is NO', async () => {
+  const c = await ImapTestClient.login(d);
+  assert.match((await c.cmd('LIST "" ~foo')).tagged, /OK/);
+  assert.match((await c.cmd('SELECT ~foo')).tagged, /NO/);
+  assert.match((await c.cmd("SELECT !#$&'+,-.0123456789:;<=>?@^_`|[}")).tagged, /^t\d+ NO /);
+  const l = await c.cmd("LIST \"\" !#$&'+,-.0123456789:;<=>?@^_`|[}%*");
+  assert.deepEqual(l.untagged, []);
+  assert.match(l.tagged, /OK/);
+  await c.logout();
+});

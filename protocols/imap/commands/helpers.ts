@@ -28,6 +28,16 @@ export function mailboxFromWire(session: ImapSession, raw: string): string {
   }
 }
 
+/** A LIST/LSUB pattern or reference from the wire; null when it is not valid modified UTF-7 (it then matches nothing). */
+export function patternFromWire(session: ImapSession, raw: string): string | null {
+  try {
+    return mailboxFromWire(session, raw);
+  } catch (err) {
+    if (err instanceof CommandError) return null;
+    throw err;
+  }
+}
+
 /** A Unicode mailbox name for the wire: astring of its modified UTF-7 form (or UTF-8). */
 export function mailboxToWire(session: ImapSession, name: string): Buffer {
   return session.enabled.has('UTF8=ACCEPT') ? encodeAstring(name, { utf8: true }) : encodeAstring(encodeMutf7(name));

@@ -3,7 +3,7 @@ import type { MailboxListEntry } from '../../../storage/types.js';
 import { encodeString, paren, untagged } from '../encode/index.js';
 import type { Part } from '../encode/index.js';
 import { joinReference, patternMatcher } from './list-match.js';
-import { LOGGED_IN, mailboxFromWire, mailboxToWire, ok, storeOf } from './helpers.js';
+import { LOGGED_IN, mailboxToWire, ok, patternFromWire, storeOf } from './helpers.js';
 import { statusLine } from './status-items.js';
 import type { ImapCommandSpec } from './types.js';
 
@@ -29,8 +29,9 @@ export const listCommand: ImapCommandSpec<'LIST'> = {
     const store = storeOf(session);
     const delim = store.delimiter;
     const args = cmd.args;
-    const reference = mailboxFromWire(session, args.reference);
-    const patterns = args.patterns.map((p) => mailboxFromWire(session, p));
+    const reference = patternFromWire(session, args.reference);
+    if (reference === null) return ok('List completed');
+    const patterns = args.patterns.map((p) => patternFromWire(session, p)).filter((p): p is string => p !== null);
     // An empty pattern asks for the delimiter and the root of the reference (RFC 3501 §6.3.8).
     if (patterns.length === 1 && patterns[0] === '' && !args.extended) {
       const root = reference.includes(delim) ? reference.slice(0, reference.indexOf(delim) + 1) : '';

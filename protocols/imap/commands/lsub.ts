@@ -1,7 +1,7 @@
 // RFC 3501 §6.3.9 LSUB
 import { encodeString, paren, untagged } from '../encode/index.js';
 import { joinReference, patternMatcher } from './list-match.js';
-import { LOGGED_IN, mailboxFromWire, mailboxToWire, ok, storeOf } from './helpers.js';
+import { LOGGED_IN, mailboxToWire, ok, patternFromWire, storeOf } from './helpers.js';
 import type { ImapCommandSpec } from './types.js';
 
 export const lsubCommand: ImapCommandSpec<'LSUB'> = {
@@ -11,8 +11,9 @@ export const lsubCommand: ImapCommandSpec<'LSUB'> = {
   async run(session, cmd) {
     const store = storeOf(session);
     const delim = store.delimiter;
-    const reference = mailboxFromWire(session, cmd.args.reference);
-    const pattern = mailboxFromWire(session, cmd.args.pattern);
+    const reference = patternFromWire(session, cmd.args.reference);
+    const pattern = patternFromWire(session, cmd.args.pattern);
+    if (reference === null || pattern === null) return ok('Lsub completed');
     if (pattern === '') {
       session.write(untagged('LSUB', paren(['\\Noselect']), encodeString(delim), encodeString('')));
       return ok('Lsub completed');
