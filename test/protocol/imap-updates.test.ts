@@ -111,3 +111,27 @@ test('IDLE sends "* OK Still here" keepalives (every idle_keepalive_seconds), al
   assert.match((await c.until('i1')).tagged, /OK/);
   await c.logout();
 });
+
+test('a message expunged by another session keeps its number through FETCH and SEARCH until a command may say EXPUNGE', async () => {
+  await deliver('v5', 3);
+  const a = await selected('v5');
+  const b = await selected('v5');
+  await a.cmd('STORE 1 +FLAGS.SILENT (\\Deleted)');
+  await a.cmd('EXPUNGE');
+  const f = await b.cmd('FETCH 1:3 (UID)');
+  // RFC 2180 §4.1: the gone message may still be answered from the session's snapshot.
+  assert.deepEqual(f.untagged, ['* 1 FETCH (UID 1)', '* 2 FETCH (UID 2)', '* 3 FETCH (UID 3)'], 'no EXPUNGE, numbers unchanged');
+  const body = await b.cmd('FETCH 1:3 (UID BODY.PEEK[TEXT])');
+  assert.ok(!body.untagged.some((l) => l.startsWith('* 1 ')), 'its content is gone, so it is left out');
+  assert.ok(body.untagged.some((l) => l.startsWith('* 3 FETCH (UID 3 ')), body.untagged.join('\n'));
+  assert.ok(!body.untagged.some((l) => l.includes('EXPUNGE')));
+  assert.match(body.tagged, /NO \[EXPUNGEISSUED\]/);
+  const s = await b.cmd('SEARCH ALL');
+  assert.deepEqual(s.untagged, ['* SEARCH 2 3']);
+  const u = await b.cmd('UID SEARCH ALL');
+  assert.deepEqual(u.untagged, ['* SEARCH 2 3', '* 1 EXPUNGE']);
+  const after = await b.cmd('FETCH 1:* (UID)');
+  assert.deepEqual(after.untagged, ['* 1 FETCH (UID 2)', '* 2 FETCH (UID 3)']);
+  await a.logout();
+  await b.logout();
+});
