@@ -23,7 +23,7 @@ let messages: Buffer[];
 
 before(async () => {
   ensureFetchSearchRegistered();
-  d = await startTestDaemon(['f1', 'f2', 'f3', 'f4'].map((name) => ({ name, password: 'pw' })));
+  d = await startTestDaemon(['f1', 'f2', 'f3', 'f4', 'f5'].map((name) => ({ name, password: 'pw' })));
   messages = await Promise.all(NAMES.map((n) => readFile(path.join(FIXTURES, n))));
   for (const user of ['f1', 'f2', 'f3']) for (const m of messages) await deliverToMaildir(path.join(d.home(user), 'Maildir'), m);
 });
@@ -150,4 +150,34 @@ test('an 8 MB message is streamed whole and in part, byte for byte', async () =>
   const text = expected.subarray(expected.indexOf('\r\n\r\n') + 4);
   assert.equal(part.untagged[0].toString('latin1'), `* 1 FETCH (BODY[TEXT]<5000000> {100}\r\n${text.subarray(5_000_000, 5_000_100).toString('latin1')})`);
   await c.logout();
+});
+
+test('a message expunged by another session is answered cleanly: its bytes or NO [EXPUNGEISSUED], never padding', async () => {
+  const maildir = path.join(d.home('f5'), 'Maildir');
+  await deliverToMaildir(maildir, 'From: a@example.org\nSubject: doomed\n\nfirst body\n');
+  await deliverToMaildir(maildir, 'From: b@example.org\nSubject: kept\n\nsecond body\n');
+  const a = await selected('f5');
+  const b = await selected('f5');
+  assert.match((await b.cmd('STORE 1 +FLAGS.SILENT (\\Deleted)')).tagged, /OK/);
+  assert.match((await b.cmd('EXPUNGE')).tagged, /OK/);
+  const r = await rawCmd(a, 'FETCH 1:2 (BODY.PEEK[TEXT])');
+  const texts = r.untagged.map((x) => x.toString()).filter((x) => x.includes(' FETCH '));
+  assert.ok(!texts.some((x) => / {5}/.test(x)), `no padding: ${texts.join('|')}`);
+  assert.ok(texts.includes('* 2 FETCH (BODY[TEXT] {13}\r\nsecond body\r\n)'), texts.join('|'));
+  if (texts.length === 1) assert.match(r.tagged, /NO \[EXPUNGEISSUED\]/);
+  else assert.equal(texts[0], '* 1 FETCH (BODY[TEXT] {12}\r\nfirst body\r\n)');
+  // no EXPUNGE during FETCH; the next NOOP tells
+  assert.ok(!r.untagged.some((x) => /EXPUNGE/.test(x.toString())));
+  const noop = await a.cmd('NOOP');
+  assert.ok(noop.untagged.includes('* 1 EXPUNGE'), noop.untagged.join('|'));
+  await a.logout();
+  await b.logout();
+});
+
+test('UID FETCH of an expunged UID is silently empty; FETCH after the EXPUNGE renumbers', async () => {
+  const a = await selected('f5');
+  const r = await rawCmd(a, 'UID FETCH 1:2 (UID FLAGS)');
+  assert.deepEqual(r.untagged.map((x) => x.toString()), ['* 1 FETCH (UID 2 FLAGS ())']);
+  assert.match(r.tagged, /OK/);
+  await a.logout();
 });

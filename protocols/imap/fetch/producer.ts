@@ -97,37 +97,55 @@ async function itemPieces(item: FetchItem, msg: FetchMessage, options: FetchResp
   }
 }
 
+type Opened = Buffer | { size: number; binary: boolean; source: Readable | AsyncIterable<Buffer> };
+
+function destroy(source: Readable | AsyncIterable<Buffer>): void {
+  if ('destroy' in source && typeof source.destroy === 'function') source.destroy();
+}
+
 /**
- * Writes `* seq FETCH (…)` CRLF for one message. May throw (before writing anything) a MailError
- * such as Expunged, or UnknownCteError for BINARY of an undecodable part.
+ * Writes `* seq FETCH (…)` CRLF for one message. Everything, the literal streams included, is
+ * opened before the first byte is written, so a message that is gone (MailError Expunged) or a
+ * part we cannot decode (UnknownCteError) throws with nothing written; an open file stays
+ * readable on Unix even if another process removes it meanwhile.
  */
 export async function writeFetchResponse(writer: FetchWriter, msg: FetchMessage, seq: number, items: readonly FetchItem[], options: FetchResponseOptions): Promise<void> {
   const cache: BinaryCache = new Map();
-  const pieces: Piece[][] = [];
   const list = options.flagsChanged && !items.some((i) => i.type === 'FLAGS') ? [{ type: 'FLAGS' } as FetchItem, ...items] : items;
-  for (const item of list) pieces.push(await itemPieces(item, msg, options, cache));
+  const opened: Opened[][] = [];
+  try {
+    for (const item of list) {
+      const row: Opened[] = [];
+      opened.push(row);
+      for (const p of await itemPieces(item, msg, options, cache)) {
+        row.push(Buffer.isBuffer(p) ? p : { size: p.literal.size, binary: p.literal.binary, source: await p.literal.open() });
+      }
+    }
+  } catch (err) {
+    for (const row of opened) for (const p of row) if (!Buffer.isBuffer(p)) destroy(p.source);
+    throw err;
+  }
   if (!writer.write(`* ${seq} FETCH (`)) await writer.flush();
-  for (let i = 0; i < pieces.length; i++) {
+  for (let i = 0; i < opened.length; i++) {
     if (i > 0) writer.write(' ');
-    for (const p of pieces[i]) {
+    for (const p of opened[i]) {
       if (Buffer.isBuffer(p)) {
         if (!writer.write(p)) await writer.flush();
       } else {
-        await writer.writeLiteral(p.literal.size, await openSafely(p.literal), p.literal.binary);
+        await writer.writeLiteral(p.size, guarded(p.source), p.binary);
       }
     }
   }
   if (!writer.write(')\r\n')) await writer.flush();
 }
 
-/** Opens content for a literal already announced; a failure yields nothing (the writer pads). */
-async function openSafely(content: SectionContent): Promise<AsyncIterable<Buffer>> {
-  async function* gen(): AsyncGenerator<Buffer> {
-    try {
-      for await (const chunk of (await content.open()) as AsyncIterable<Buffer>) yield chunk;
-    } catch {
-      // the message vanished or could not be read while being sent: the writer pads with spaces
-    }
+/** A read error in the middle of a literal ends it early; the writer pads to the announced size. */
+async function* guarded(source: Readable | AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
+  try {
+    for await (const chunk of source as AsyncIterable<Buffer>) yield chunk;
+  } catch {
+    // the bytes could not be read any more: the writer keeps the stream in sync
+  } finally {
+    destroy(source);
   }
-  return gen();
 }
