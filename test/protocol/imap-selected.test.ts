@@ -201,3 +201,19 @@ test('EXAMINE reports \\Recent without taking it; MOVE into the same mailbox giv
   assert.equal(mv.untagged[2], `* ${messages} EXISTS`);
   await c.logout();
 });
+
+test('a MULTIAPPEND over the total size limit is refused with TOOBIG and stores nothing', async () => {
+  const small = await startTestDaemon([{ name: 'w', password: 'pw' }], { limits: { max_literal_bytes: 1000 } });
+  try {
+    const c = await ImapTestClient.login(small, 'w', 'pw');
+    const m = `Subject: x\r\n\r\n${'z'.repeat(580)}\r\n`;
+    const a = await c.cmd(`APPEND INBOX {${m.length}+}\r\n${m} {${m.length}+}\r\n${m}`);
+    assert.match(a.tagged, /^t\d+ NO \[TOOBIG\] /);
+    c.write(`s1 APPEND INBOX {${m.length}+}\r\n${m} {${m.length}}\r\n`);
+    assert.match((await c.line()) ?? '', /^s1 NO \[TOOBIG\] /, 'refused before the second continuation');
+    assert.equal((await c.cmd('STATUS INBOX (MESSAGES)')).untagged[0], '* STATUS INBOX (MESSAGES 0)');
+    await c.logout();
+  } finally {
+    await small.stop();
+  }
+});

@@ -5,7 +5,8 @@
 // message of a MULTIAPPEND is committed in one transaction, and a client that disconnects (or
 // sends garbage) in the middle leaves no partial message. A refused APPEND (wrong state, unknown
 // mailbox) is answered before `+` for a synchronizing literal; the bytes of a non-synchronizing
-// one are read and dropped.
+// one are read and dropped. The messages wait in memory until the end, so one APPEND may carry at
+// most `limits.max_literal_bytes` in total (NO [TOOBIG] beyond that).
 import type { Mailbox } from '../../../storage/types.js';
 import { continuation, sequenceSet } from '../encode/index.js';
 import type { AppendMessage, AppendMessageEvent } from '../parser/index.js';
@@ -42,11 +43,18 @@ export async function receiveAppend(session: ImapServerSession, first: AppendMes
   const checked = await precheck(session, first.mailbox);
   let refusal: TaggedResult | null = 'status' in checked ? checked : null;
   const messages: Pending[] = [];
+  const maxTotal = session.deps.limits.max_literal_bytes;
+  let total = 0;
   let ev = first as Awaited<ReturnType<ImapServerSession['nextEvent']>>;
   for (;;) {
     if (ev === null) return null;
     switch (ev.kind) {
       case 'append-message':
+        total += ev.message.size;
+        if (refusal === null && total > maxTotal) {
+          refusal = no(`One APPEND may carry at most ${maxTotal} bytes`, 'TOOBIG');
+          messages.length = 0;
+        }
         messages.push({ meta: ev.message, chunks: [] });
         break;
       case 'continuation-needed':
