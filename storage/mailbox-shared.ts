@@ -16,7 +16,7 @@ import { tryDotlock } from './lock/dotlock.js';
 import type { Logger } from '../src/log.js';
 import { MailError } from './errors.js';
 import type { BackendFlagChange, BackendState, MailboxBackend } from './types.js';
-import { emptyIndexState, loadIndexState, saveIndexState } from './index/mailbox-index.js';
+import { IndexFile, emptyIndexState } from './index/mailbox-index.js';
 import type { IndexedMessage, MailboxIndexState } from './index/mailbox-index.js';
 import { StructureCache } from './index/structure-cache.js';
 
@@ -62,12 +62,15 @@ export class MailboxShared {
   private queue: Promise<unknown> = Promise.resolve();
   private waiters = new Set<() => void>();
   private loaded = false;
+  private indexFile: IndexFile;
   private lastMerged: BackendState | null = null;
 
   constructor(
     readonly backend: MailboxBackend,
     private readonly opts: SharedOptions,
-  ) {}
+  ) {
+    this.indexFile = new IndexFile(backend.indexDir);
+  }
 
   /** Run `fn` after every queued refresh/commit of this mailbox. */
   exclusive<T>(fn: () => Promise<T>): Promise<T> {
@@ -105,7 +108,7 @@ export class MailboxShared {
   async refresh(claimRecent: boolean): Promise<RefreshResult> {
     const scan = await this.backend.scan({ claimNew: claimRecent });
     if (!this.loaded) {
-      this.state = await loadIndexState(this.backend.indexDir);
+      this.state = await this.indexFile.load();
       this.loaded = true;
     }
     let changed = false;
@@ -257,7 +260,7 @@ export class MailboxShared {
   async save(): Promise<void> {
     if (!this.state) return;
     try {
-      await saveIndexState(this.backend.indexDir, this.state);
+      await this.indexFile.save(this.state);
     } catch (err) {
       // The index is an accelerator: failing to write it costs speed, not mail.
       this.opts.log.warn({ err, dir: this.backend.indexDir }, 'storage: could not write the index');
