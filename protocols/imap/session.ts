@@ -14,6 +14,7 @@ import type { ImapDeps, ImapSession, ResolveOptions, TaggedResult } from './comm
 import { receiveAppend } from './commands/append.js';
 import { tagged, untagged, untaggedStatus, type Part, type ResponseCode, type StringOptions } from './encode/index.js';
 import { mailErrorResult } from './errors.js';
+import { isMailError } from '../../storage/errors.js';
 import { ImapParser, resolveRanges, type ImapCommand, type ParserEvent, type SequenceSet } from './parser/index.js';
 import type { ImapState, SelectedState } from './state.js';
 import { ClientView } from './updates.js';
@@ -432,6 +433,12 @@ export class ImapServerSession implements ImapSession {
         await this.syncMailbox();
       } catch (err) {
         this.log.warn({ err }, 'imap mailbox sync failed');
+        if (isMailError(err, 'Corrupt')) {
+          // The mailbox was recreated under us (UIDVALIDITY changed): the client must reconnect.
+          this.write(untaggedStatus('BYE', 'The selected mailbox changed beyond repair; please reconnect'));
+          this.conn.close();
+          return;
+        }
       }
     }
     this.view?.endCommand();

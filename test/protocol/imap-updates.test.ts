@@ -2,6 +2,7 @@
 // EXISTS/EXPUNGE/FETCH FLAGS on NOOP and during IDLE, no EXPUNGE during STORE, keepalives.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { startTestDaemon, type TestDaemon } from '../helpers/daemon.js';
 import { deliverToMaildir } from '../helpers/maildir.js';
@@ -134,4 +135,24 @@ test('a message expunged by another session keeps its number through FETCH and S
   assert.deepEqual(after.untagged, ['* 1 FETCH (UID 2)', '* 2 FETCH (UID 3)']);
   await a.logout();
   await b.logout();
+});
+
+test('a selected mailbox recreated under the session (new UIDVALIDITY) ends the session with BYE', async () => {
+  const own = await startTestDaemon([{ name: 'z', password: 'pw' }]);
+  try {
+    const root = path.join(own.home('z'), 'Maildir');
+    await deliverToMaildir(root, 'Subject: old\n\nx\n');
+    const c = await ImapTestClient.login(own, 'z', 'pw');
+    const sel = await c.cmd('SELECT INBOX');
+    const before = sel.untagged.find((l) => l.includes('UIDVALIDITY')) ?? '';
+    await rm(root, { recursive: true, force: true });
+    await deliverToMaildir(root, 'Subject: new\n\ny\n');
+    await writeFile(path.join(root, 'dovecot-uidlist'), '3 V12345 N2 G0\n');
+    c.write('n1 NOOP\r\n');
+    const lines: string[] = [];
+    for (let l = await c.line(); l !== null; l = await c.line()) lines.push(l);
+    assert.ok(lines.some((l) => /^\* BYE .*reconnect/.test(l)), `${before} → ${lines.join(' | ')}`);
+  } finally {
+    await own.stop();
+  }
 });
