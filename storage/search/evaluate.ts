@@ -15,6 +15,7 @@ import { parseRfc5322DateWithZone } from '../message/date.js';
 import { extractSearchText } from '../message/search-text.js';
 import type { SearchText } from '../message/search-text.js';
 import type { MimeParseLimits } from '../message/mime-parser.js';
+import type { Address, Envelope } from '../message/types.js';
 import type { Mailbox, MessageInfo, ParsedMessage } from '../types.js';
 import type { CalendarDate, DateComparison, SearchQuery } from './query.js';
 
@@ -49,7 +50,7 @@ export function queryCost(q: SearchQuery): number {
     case 'sent-date':
       return COST_STRUCTURE;
     case 'header':
-      return COST_HEADER;
+      return q.value !== '' && q.field.toLowerCase() in ENVELOPE_FIELDS ? COST_STRUCTURE : COST_HEADER;
     case 'body':
     case 'text':
       return COST_TEXT;
@@ -98,17 +99,36 @@ const ADDRESS_FIELDS = new Set(['from', 'to', 'cc', 'bcc', 'sender', 'reply-to']
  * matches `user@example.org`, as Dovecot does).
  */
 function addressForms(value: string): string[] {
-  const forms = [value];
   try {
-    for (const a of parseAddressList(value) ?? []) {
-      if (a.mailbox === null) continue;
-      const addr = a.host === null ? a.mailbox : `${a.mailbox}@${a.host}`;
-      forms.push(a.name ? `${decodeHeaderValue(a.name)} <${addr}>` : addr);
-    }
+    return [value, ...listForms(parseAddressList(value))];
   } catch {
-    // an unparsable list is searched as written
+    return [value]; // an unparsable list is searched as written
+  }
+}
+
+function listForms(list: readonly Address[] | null): string[] {
+  const forms: string[] = [];
+  for (const a of list ?? []) {
+    if (a.mailbox === null) continue;
+    const addr = a.host === null ? a.mailbox : `${a.mailbox}@${a.host}`;
+    forms.push(a.name ? `${decodeHeaderValue(a.name)} <${addr}>` : addr);
   }
   return forms;
+}
+
+const ENVELOPE_FIELDS: Record<string, keyof Envelope> = { subject: 'subject', from: 'from', to: 'to', cc: 'cc', bcc: 'bcc' };
+
+/**
+ * The searchable forms of a field the cached envelope holds (no header read needed), or null when
+ * the envelope cannot answer: a From/To/Cc/Bcc/Subject value from the envelope of structure().
+ */
+function envelopeForms(env: Envelope, field: string): string[] | null {
+  const key = ENVELOPE_FIELDS[field];
+  if (!key) return null;
+  const value = env[key];
+  if (value === null) return [];
+  if (typeof value === 'string') return [decodeHeaderValue(value)];
+  return listForms(value as Address[]);
 }
 
 /** What has been read of one message while evaluating it. */
@@ -130,6 +150,11 @@ class MessageContext {
       this.structurePromise = this.box.structure(this.info.uid);
     }
     return this.structurePromise;
+  }
+
+  /** True when the header fields were already read (then they are cheaper than the envelope). */
+  hasHeaders(): boolean {
+    return this.headersPromise !== undefined || this.textPromise !== undefined;
   }
 
   headers(): Promise<{ name: string; value: string }[]> {
@@ -195,6 +220,11 @@ async function matches(q: SearchQuery, m: MessageContext, options: SearchOptions
     case 'header': {
       const name = q.field.toLowerCase();
       const needle = foldCase(q.value);
+      if (needle !== '' && name in ENVELOPE_FIELDS && !m.hasHeaders()) {
+        // From/To/Cc/Bcc/Subject: the envelope cached with the structure answers without reading the message
+        const forms = envelopeForms((await m.structure()).envelope, name);
+        if (forms) return forms.some((f) => foldCase(f).includes(needle));
+      }
       for (const h of await m.headers()) {
         if (h.name.toLowerCase() !== name) continue;
         if (needle === '') return true;
