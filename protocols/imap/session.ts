@@ -190,11 +190,11 @@ export class ImapServerSession implements ImapSession {
   }
 
   /** Enters the selected state on an opened mailbox; the old one, if any, is closed first. */
-  async enterSelected(mailbox: Mailbox, name: string, readOnly: boolean): Promise<void> {
+  async enterSelected(mailbox: Mailbox, name: string, readOnly: boolean, keywords: Iterable<string> = []): Promise<void> {
     await this.leaveSelected();
     const s = this.state;
     if (s.kind === 'notAuthenticated') throw new Error('not authenticated');
-    this.view = new ClientView(mailbox.messages.map((m) => m.uid));
+    this.view = new ClientView(mailbox.messages.map((m) => m.uid), keywords, readOnly);
     this.savedSearch = [];
     this.state = { kind: 'selected', user: s.user, store: s.store, mailbox, readOnly, name };
   }

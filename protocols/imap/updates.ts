@@ -11,9 +11,23 @@
 //   - flag changes become `* n FETCH (FLAGS (…))`, skipped for pending messages and for messages
 //     whose current flags the running command already reported;
 //   - added messages are appended to the view, then `* n EXISTS` and `* r RECENT`. EXISTS may be
-//     sent at any time: pending messages still count, so the number stays consistent.
+//     sent at any time: pending messages still count, so the number stays consistent;
+//   - a keyword the client has not seen yet (another session's STORE, a delivery) first brings a
+//     new `* FLAGS` and `* OK [PERMANENTFLAGS]` (RFC 3501 §7.2.6), before any FETCH that uses it.
 import type { Flags, Mailbox, MessageInfo, SyncResult } from '../../storage/types.js';
-import { flagList, untagged } from './encode/index.js';
+import { flagList, untagged, untaggedStatus } from './encode/index.js';
+
+const SYSTEM_WORDS = ['\\Answered', '\\Flagged', '\\Deleted', '\\Seen', '\\Draft'];
+
+/** `* FLAGS (…)` and `* OK [PERMANENTFLAGS (…)]` for a mailbox with these keywords (SELECT, updates). */
+export function flagsLines(keywords: Iterable<string>, readOnly: boolean): Buffer[] {
+  const kw = [...keywords];
+  const permanent = readOnly ? flagList([]) : flagList([...SYSTEM_WORDS, ...kw, '\\*']);
+  return [
+    untagged('FLAGS', flagList([...SYSTEM_WORDS, ...kw])),
+    untaggedStatus('OK', readOnly ? 'No permanent flags permitted' : 'Flags permitted', { name: 'PERMANENTFLAGS', args: [permanent] }),
+  ];
+}
 
 const SYSTEM: ReadonlyArray<[keyof Flags, string]> = [
   ['seen', '\\Seen'],
@@ -49,9 +63,16 @@ export class ClientView {
   private index = new Map<number, number>();
   private readonly pending = new Set<number>();
   private readonly reported = new Map<number, string>();
+  private readonly keywords: Set<string>;
 
-  constructor(initial: readonly number[]) {
+  /** `initial`: UIDs in order; `keywords`: those announced by SELECT's FLAGS. */
+  constructor(
+    initial: readonly number[],
+    keywords: Iterable<string> = [],
+    private readonly readOnly = false,
+  ) {
     this.list = [...initial];
+    this.keywords = new Set(keywords);
     this.reindex();
   }
 
@@ -94,6 +115,16 @@ export class ClientView {
     const out: Buffer[] = [];
     for (const uid of result.expunged) if (this.index.has(uid)) this.pending.add(uid);
     if (options.allowExpunge) out.push(...this.flushExpunges());
+    let newKeyword = false;
+    for (const info of [...result.flagsChanged.map((uid) => mailbox.byUid(uid)), ...result.added]) {
+      for (const k of info?.keywords ?? []) {
+        if (!this.keywords.has(k)) {
+          this.keywords.add(k);
+          newKeyword = true;
+        }
+      }
+    }
+    if (newKeyword) out.push(...flagsLines(this.keywords, this.readOnly));
     for (const uid of result.flagsChanged) {
       const seq = this.seqOf(uid);
       const info = mailbox.byUid(uid);

@@ -56,7 +56,12 @@ test('STORE sets, adds and removes flags and keywords; .SILENT answers nothing; 
   const c = await withMessages('u2', 3);
   await c.cmd('SELECT INBOX');
   const add = await c.cmd('STORE 1:2 +FLAGS (\\Flagged $Label1)');
-  assert.deepEqual(add.untagged, ['* 1 FETCH (FLAGS (\\Flagged \\Recent $Label1))', '* 2 FETCH (FLAGS (\\Flagged \\Recent $Label1))']);
+  assert.deepEqual(add.untagged, [
+    '* FLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft $Label1)',
+    '* OK [PERMANENTFLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft $Label1 \\*)] Flags permitted',
+    '* 1 FETCH (FLAGS (\\Flagged \\Recent $Label1))',
+    '* 2 FETCH (FLAGS (\\Flagged \\Recent $Label1))',
+  ], 'a new keyword is announced by FLAGS first');
   const rep = await c.cmd('STORE 2 FLAGS (\\Seen \\Answered)');
   assert.deepEqual(rep.untagged, ['* 2 FETCH (FLAGS (\\Seen \\Answered \\Recent))']);
   const rem = await c.cmd('STORE 1 -FLAGS.SILENT (\\Flagged)');
@@ -131,7 +136,12 @@ test('APPEND stores the message with flags and date, answers APPENDUID, and the 
   assert.equal(await c.line(), '+ Ready for literal data');
   c.write(`${msg}\r\n`);
   const a = await c.until('a1');
-  assert.deepEqual(a.untagged, ['* 1 EXISTS', '* 1 RECENT']);
+  assert.deepEqual(a.untagged, [
+    '* FLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft $Work)',
+    '* OK [PERMANENTFLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft $Work \\*)] Flags permitted',
+    '* 1 EXISTS',
+    '* 1 RECENT',
+  ]);
   assert.match(a.tagged, /^a1 OK \[APPENDUID \d+ 1\] /);
   const st = await c.cmd('STATUS INBOX (MESSAGES UNSEEN SIZE)');
   assert.equal(st.untagged[0], `* STATUS INBOX (MESSAGES 1 UNSEEN 0 SIZE ${Buffer.byteLength(msg)})`);

@@ -1,11 +1,9 @@
 // RFC 3501 §6.3.1 SELECT and §6.3.2 EXAMINE
 import type { CommandOf } from '../parser/index.js';
-import { flagList, untaggedStatus } from '../encode/index.js';
-import { countRecent } from '../updates.js';
+import { untaggedStatus } from '../encode/index.js';
+import { countRecent, flagsLines } from '../updates.js';
 import { LOGGED_IN, mailboxFromWire, ok, own, storeOf } from './helpers.js';
 import type { ImapCommandSpec, ImapSession, TaggedResult } from './types.js';
-
-const SYSTEM_FLAGS = ['\\Answered', '\\Flagged', '\\Deleted', '\\Seen', '\\Draft'];
 
 async function open(session: ImapSession, cmd: CommandOf<'SELECT'> | CommandOf<'EXAMINE'>, examine: boolean): Promise<TaggedResult> {
   const s = own(session);
@@ -15,17 +13,14 @@ async function open(session: ImapSession, cmd: CommandOf<'SELECT'> | CommandOf<'
   await s.leaveSelected();
   const mailbox = await store.open(name, { readOnly: examine });
   const readOnly = examine || mailbox.readOnly;
-  await s.enterSelected(mailbox, name, readOnly);
   const keywords = new Set<string>();
   let firstUnseen = 0;
   mailbox.messages.forEach((m, i) => {
     for (const k of m.keywords) keywords.add(k);
     if (firstUnseen === 0 && !m.flags.seen) firstUnseen = i + 1;
   });
-  const flags = flagList([...SYSTEM_FLAGS, ...keywords]);
-  s.untagged('FLAGS', flags);
-  const permanent = readOnly ? flagList([]) : flagList([...SYSTEM_FLAGS, ...keywords, '\\*']);
-  s.write(untaggedStatus('OK', readOnly ? 'No permanent flags permitted' : 'Flags permitted', { name: 'PERMANENTFLAGS', args: [permanent] }));
+  await s.enterSelected(mailbox, name, readOnly, keywords);
+  for (const line of flagsLines(keywords, readOnly)) s.write(line);
   s.untagged(mailbox.messages.length, 'EXISTS');
   // A read-only view claims no \Recent; EXAMINE still reports how many are recent (as Dovecot does).
   const recent = readOnly ? (await store.status(name).catch(() => null))?.recent ?? 0 : countRecent(mailbox);

@@ -85,6 +85,23 @@ test('flags already reported by the command, or skipped by it, are not repeated'
     tx2.setFlags([1], 'add', { keywords: ['$Later'] });
     await tx2.commit();
     const again: SyncResult = await b.sync();
-    assert.deepEqual(text(view.apply(again, b, { allowExpunge: true, withUid: false })), ['* 1 FETCH (FLAGS (\\Seen $Later))']);
+    assert.deepEqual(text(view.apply(again, b, { allowExpunge: true, withUid: false })), [
+      '* FLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft $Later)',
+      '* OK [PERMANENTFLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft $Later \\*)] Flags permitted',
+      '* 1 FETCH (FLAGS (\\Seen $Later))',
+    ]);
+    // Known keywords are not announced again; a read-only view announces no permanent flags.
+    const tx3 = a.begin();
+    tx3.setFlags([2], 'add', { keywords: ['$Later'] });
+    await tx3.commit();
+    assert.deepEqual(text(view.apply(await b.sync(), b, { allowExpunge: true, withUid: false })), ['* 2 FETCH (FLAGS (\\Seen $Later))']);
+    const ro = new ClientView(b.messages.map((m) => m.uid), [], true);
+    const tx4 = a.begin();
+    tx4.setFlags([1], 'add', { keywords: ['$New'] });
+    await tx4.commit();
+    assert.deepEqual(text(ro.apply(await b.sync(), b, { allowExpunge: true, withUid: false })).slice(0, 2), [
+      '* FLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft $Later $New)',
+      '* OK [PERMANENTFLAGS ()] No permanent flags permitted',
+    ]);
   });
 });
