@@ -175,3 +175,13 @@ test('atom-special names: a pattern that is not modified UTF-7 lists nothing, SE
   assert.match(l.tagged, /OK/);
   await c.logout();
 });
+
+test('DELETE of the selected mailbox is NO [INUSE]', async () => {
+  const c = await ImapTestClient.login(d, 'bob', 'pw');
+  await c.cmd('CREATE Busy');
+  await c.cmd('SELECT Busy');
+  assert.match((await c.cmd('DELETE Busy')).tagged, /NO \[INUSE\]/);
+  await c.cmd('UNSELECT');
+  assert.match((await c.cmd('DELETE Busy')).tagged, /OK/);
+  await c.logout();
+});
