@@ -7,7 +7,7 @@
 //   message/rfc822: … size envelope body lines [extension]
 //   extension (BODYSTRUCTURE only): md5 disposition language location
 //   multipart:    (part part … subtype [params disposition language location])
-// params: NIL when there are none; language: NIL, a single string, or a list of strings;
+// params: NIL when there are none; language: NIL or a list of strings (one language too);
 // disposition: NIL or (type params). The nested body of message/rfc822 follows the outer form
 // (extended inside BODYSTRUCTURE, basic inside BODY).
 
@@ -22,8 +22,17 @@ const NIL = Buffer.from('NIL');
 
 type StrOpts = Omit<StringOptions, 'atom'>;
 
-/** An nstring; like Dovecot, a literal rather than a quoted string that would need escapes. */
+/** An nstring as Dovecot writes one: quoted (escapes allowed) unless it needs more than 4 escapes. */
 function str(value: string | null, options: StrOpts): Buffer {
+  if (value !== null && (value.match(/["\\]/g)?.length ?? 0) > 4 && !value.includes('\0')) return encodeLiteral(Buffer.from(value, 'utf8'));
+  return encodeString(value, options);
+}
+
+/**
+ * Text meant for people (envelope subject and address names): like Dovecot, a literal as soon as
+ * it holds a `"` or `\` (no escapes in quoted form), otherwise as any nstring.
+ */
+function human(value: string | null, options: StrOpts): Buffer {
   if (value !== null && /["\\]/.test(value) && !value.includes('\0')) return encodeLiteral(Buffer.from(value, 'utf8'));
   return encodeString(value, options);
 }
@@ -56,14 +65,13 @@ function disposition(node: MimeNode, options: StrOpts): Buffer {
 function language(node: MimeNode, options: StrOpts): Buffer {
   const l = node.contentLanguage;
   if (!l || l.length === 0) return NIL;
-  if (l.length === 1) return str(l[0], options);
   return list_(l.map((x) => str(x, options)));
 }
 
 function addressList(list: Envelope['from'], options: StrOpts): Buffer {
   if (!list || list.length === 0) return NIL;
   const out: Buffer[] = [OPEN];
-  for (const a of list) out.push(list_([str(a.name, options), str(a.adl, options), str(a.mailbox, options), str(a.host, options)]));
+  for (const a of list) out.push(list_([human(a.name, options), str(a.adl, options), str(a.mailbox, options), str(a.host, options)]));
   out.push(CLOSE);
   return Buffer.concat(out);
 }
@@ -72,7 +80,7 @@ function addressList(list: Envelope['from'], options: StrOpts): Buffer {
 export function encodeEnvelope(env: Envelope, options: StrOpts = {}): Buffer {
   return list_([
     str(env.date, options),
-    str(env.subject, options),
+    human(env.subject, options),
     addressList(env.from, options),
     addressList(env.sender, options),
     addressList(env.replyTo, options),
