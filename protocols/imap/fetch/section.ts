@@ -5,9 +5,9 @@
 // A part that does not exist gives empty content, as Dovecot answers (`BODY[9] {0}`).
 
 import { PassThrough, Readable } from 'node:stream';
-import { applyRange, findPart, selectSpan } from '../../../storage/content.js';
-import { excludeHeaderFields, parseHeader, selectHeaderFields } from '../../../storage/message/header.js';
-import type { ContentRequest, Mailbox, MessageInfo, ParsedMessage } from '../../../storage/types.js';
+import { findPart } from '../../../storage/content.js';
+import type { MimeNode } from '../../../storage/message/types.js';
+import type { Mailbox, MessageInfo, ParsedMessage } from '../../../storage/types.js';
 import type { Partial, Section } from '../parser/types.js';
 import { decoderFor } from './decode.js';
 
@@ -58,48 +58,91 @@ function slicePartial(data: Buffer, partial: Partial | undefined): Buffer {
   return data.subarray(Math.min(partial.offset, data.length), Math.min(partial.offset + partial.length, data.length));
 }
 
-function contentRequest(section: Section): ContentRequest {
-  switch (section.text) {
-    case undefined:
-      return { part: section.part, what: 'full' };
-    case 'MIME':
-      return { part: section.part, what: 'mime' };
-    case 'TEXT':
-      return { part: section.part, what: 'body' };
-    default:
-      return { part: section.part, what: 'header' };
+/** The message (top level, or embedded in the message/rfc822 part at `part`) whose header/text a section names. */
+function messageRoot(parsed: ParsedMessage, part: number[]): MimeNode | null {
+  if (part.length === 0) return parsed.root;
+  return findPart(parsed, part)?.message?.root ?? null;
+}
+
+/** The bytes a section names in the CRLF message, before any partial; null when it does not exist. */
+export function sectionSpan(parsed: ParsedMessage, section: Section): { start: number; end: number } | null {
+  if (section.text === undefined) {
+    if (section.part.length === 0) return { start: 0, end: parsed.size };
+    const node = findPart(parsed, section.part);
+    return node ? { start: node.bodyStart, end: node.bodyEnd } : null;
   }
+  if (section.text === 'MIME') {
+    const node = findPart(parsed, section.part);
+    return node ? { start: node.headerStart, end: node.headerEnd } : null;
+  }
+  const root = messageRoot(parsed, section.part);
+  if (!root) return null;
+  if (section.text === 'TEXT') return { start: root.bodyStart, end: section.part.length === 0 ? parsed.size : root.bodyEnd };
+  return { start: root.headerStart, end: root.headerEnd };
+}
+
+/** One header field with its continuation lines; `name` is null for a line that is not a field. */
+interface RawField {
+  name: string | null;
+  start: number;
+  end: number;
+}
+
+/** Splits header bytes into fields as written, keeping lines that are not fields (Dovecot passes them through HEADER.FIELDS.NOT). */
+function rawFields(header: Buffer): RawField[] {
+  const out: RawField[] = [];
+  let pos = 0;
+  while (pos < header.length) {
+    const lf = header.indexOf(0x0a, pos);
+    const end = lf === -1 ? header.length : lf + 1;
+    const line = header.subarray(pos, end);
+    if (line.length <= 2 && (line[0] === 0x0d || line[0] === 0x0a)) break; // the blank line ending the header
+    if ((line[0] === 0x20 || line[0] === 0x09) && out.length > 0) {
+      out[out.length - 1].end = end;
+    } else {
+      const colon = line.indexOf(0x3a);
+      const name = colon > 0 ? line.subarray(0, colon).toString('latin1').trim().toUpperCase() : null;
+      out.push({ name: name === '' ? null : name, start: pos, end });
+    }
+    pos = end;
+  }
+  return out;
+}
+
+/**
+ * HEADER.FIELDS / HEADER.FIELDS.NOT: the chosen fields as written, then the blank line. A last
+ * field cut off without a line end stays so when the header runs to the end of the message (as
+ * Dovecot sends it); elsewhere (a part's header cut by a boundary) it gets its CRLF back.
+ */
+function filterHeader(header: Buffer, names: readonly string[], exclude: boolean, atEnd: boolean): Buffer {
+  const wanted = new Set(names.map((n) => n.toUpperCase()));
+  const chosen = rawFields(header).filter((f) => (f.name !== null && wanted.has(f.name)) !== exclude);
+  const parts = chosen.map((f) => header.subarray(f.start, f.end));
+  const last = parts[parts.length - 1];
+  if (last && last[last.length - 1] !== 0x0a) {
+    if (atEnd) return Buffer.concat(parts);
+    parts.push(Buffer.from('\r\n'));
+  }
+  parts.push(Buffer.from('\r\n'));
+  return Buffer.concat(parts);
 }
 
 /** The content of BODY[section]<partial> (also RFC822 = BODY[], RFC822.HEADER, RFC822.TEXT). */
 export async function bodySection(msg: FetchMessage, section: Section, partial?: Partial): Promise<SectionContent> {
-  const request = contentRequest(section);
+  let span: { start: number; end: number } | null;
+  if (section.text === undefined && section.part.length === 0) span = { start: 0, end: msg.info.size };
+  else span = sectionSpan(await msg.structure(), section);
+  if (!span) return bytesContent(Buffer.alloc(0));
   if (section.text === 'HEADER.FIELDS' || section.text === 'HEADER.FIELDS.NOT') {
     const parsed = await msg.structure();
-    if (!selectSpan(parsed, request)) return bytesContent(Buffer.alloc(0));
-    const header = await readAll(await msg.box.openContent(msg.info.uid, request));
-    const fields = parseHeader(header);
-    const names = section.fields ?? [];
-    const chosen = section.text === 'HEADER.FIELDS' ? selectHeaderFields(header, fields, names) : excludeHeaderFields(header, fields, names);
-    // The blank line ends the selection, except after a last field cut off without a line end
-    // (a header-only message without a final newline): Dovecot then sends the bytes as they are.
-    const cut = chosen.length > 0 && chosen[chosen.length - 1] !== 0x0a;
-    return bytesContent(slicePartial(cut ? chosen : Buffer.concat([chosen, Buffer.from('\r\n')]), partial));
+    const header = await readAll(await msg.box.openContent(msg.info.uid, { what: 'full', range: { start: span.start, length: span.end - span.start } }));
+    return bytesContent(slicePartial(filterHeader(header, section.fields ?? [], section.text === 'HEADER.FIELDS.NOT', span.end >= parsed.size), partial));
   }
-  let span: { start: number; end: number } | null;
-  if (request.what === 'full' && section.part.length === 0) {
-    span = { start: 0, end: msg.info.size };
-  } else {
-    const parsed = await msg.structure();
-    span = selectSpan(parsed, request);
-    if (span && span.end === Infinity) span = { start: span.start, end: parsed.size };
-  }
-  if (!span) return bytesContent(Buffer.alloc(0));
-  const range = partial ? { start: partial.offset, length: partial.length } : undefined;
-  const ranged = applyRange(span, range);
-  const size = Math.max(0, ranged.end - ranged.start);
+  const start = Math.min(span.start + (partial?.offset ?? 0), span.end);
+  const end = partial ? Math.min(span.end, start + partial.length) : span.end;
+  const size = Math.max(0, end - start);
   if (size === 0) return bytesContent(Buffer.alloc(0));
-  return { size, binary: false, open: () => msg.box.openContent(msg.info.uid, { ...request, range }) };
+  return { size, binary: false, open: () => msg.box.openContent(msg.info.uid, { what: 'full', range: { start, length: size } }) };
 }
 
 /** Skips `offset` bytes and passes at most `length` more. */
