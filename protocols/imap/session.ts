@@ -15,7 +15,8 @@ import { receiveAppend } from './commands/append.js';
 import { tagged, untagged, untaggedStatus, type Part, type ResponseCode, type StringOptions } from './encode/index.js';
 import { mailErrorResult } from './errors.js';
 import { isMailError } from '../../storage/errors.js';
-import { ImapParser, resolveRanges, type ImapCommand, type ParserEvent, type SequenceSet } from './parser/index.js';
+import { ImapParser, type ImapCommand, type ParserEvent, type SequenceSet } from './parser/index.js';
+import { literalTo, streamTo } from './output.js';
 import type { ImapState, SelectedState } from './state.js';
 import { ClientView } from './updates.js';
 
@@ -99,44 +100,13 @@ export class ImapServerSession implements ImapSession {
     return this.write(untagged(...parts));
   }
 
-  async writeStream(source: Readable | AsyncIterable<Buffer>): Promise<number> {
-    let n = 0;
-    try {
-      for await (const chunk of source) {
-        if (this.isClosed) break;
-        n += (chunk as Buffer).length;
-        if (!this.write(chunk as Buffer)) await this.flush();
-      }
-    } finally {
-      if ('destroy' in source && typeof source.destroy === 'function') source.destroy();
-    }
-    return n;
+  writeStream(source: Readable | AsyncIterable<Buffer>): Promise<number> {
+    return streamTo(this, source);
   }
 
   async writeLiteral(size: number, source: Readable | AsyncIterable<Buffer>, binary = false): Promise<void> {
-    this.write(`${binary ? '~' : ''}{${size}}\r\n`);
-    let left = size;
-    let produced = 0;
-    try {
-      for await (const raw of source) {
-        const chunk = raw as Buffer;
-        produced += chunk.length;
-        if (left > 0) {
-          const piece = chunk.length <= left ? chunk : chunk.subarray(0, left);
-          left -= piece.length;
-          if (!this.write(piece)) await this.flush();
-        }
-        if (this.isClosed) break;
-      }
-    } finally {
-      if ('destroy' in source && typeof source.destroy === 'function') source.destroy();
-    }
+    const produced = await literalTo(this, size, source, binary);
     if (produced !== size && !this.isClosed) this.log.warn({ announced: size, produced }, 'imap literal size mismatch');
-    while (left > 0 && !this.isClosed) {
-      const pad = Buffer.alloc(Math.min(left, 65536), 0x20);
-      left -= pad.length;
-      if (!this.write(pad)) await this.flush();
-    }
   }
 
   /** Sends `tag STATUS [CODE] text`. */
@@ -152,27 +122,11 @@ export class ImapServerSession implements ImapSession {
   /* ---------------------------------------------------------------- mailbox view */
 
   resolveSequenceSet(set: SequenceSet, options: ResolveOptions): number[] {
-    const uids = this.view?.uids ?? [];
     if (set.kind === 'saved') return this.savedSearch.filter((u) => this.seqOf(u) > 0);
-    if (options.uid) {
-      const pairs = resolveRanges(set.ranges, uids.length > 0 ? uids[uids.length - 1] : 0);
-      const out: number[] = [];
-      let p = 0;
-      for (const uid of uids) {
-        while (p < pairs.length && pairs[p][1] < uid) p++;
-        if (p >= pairs.length) break;
-        if (uid >= pairs[p][0]) out.push(uid);
-      }
-      return out;
-    }
-    for (const r of set.ranges) {
-      for (const n of [r.from, r.to]) {
-        if (n !== '*' && n > uids.length) throw new CommandError({ status: 'BAD', text: 'Invalid message sequence number' });
-      }
-    }
-    const out: number[] = [];
-    for (const [lo, hi] of resolveRanges(set.ranges, uids.length)) for (let s = lo; s <= hi && s <= uids.length; s++) out.push(uids[s - 1]);
-    return out;
+    const view = this.view ?? new ClientView([]);
+    const uids = options.uid ? view.resolveUids(set.ranges) : view.resolveSequence(set.ranges);
+    if (uids === null) throw new CommandError({ status: 'BAD', text: 'Invalid message sequence number' });
+    return uids;
   }
 
   flagsReported(uid: number, flags: Flags, keywords: readonly string[]): void {

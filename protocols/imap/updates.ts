@@ -16,6 +16,8 @@
 //     new `* FLAGS` and `* OK [PERMANENTFLAGS]` (RFC 3501 §7.2.6), before any FETCH that uses it.
 import type { Flags, Mailbox, MessageInfo, SyncResult } from '../../storage/types.js';
 import { flagList, untagged, untaggedStatus } from './encode/index.js';
+import { resolveRanges } from './parser/index.js';
+import type { SeqRange } from './parser/index.js';
 
 const SYSTEM_WORDS = ['\\Answered', '\\Flagged', '\\Deleted', '\\Seen', '\\Draft'];
 
@@ -88,6 +90,31 @@ export class ClientView {
   /** The message count the client knows (EXISTS). */
   get exists(): number {
     return this.list.length;
+  }
+
+  /**
+   * Sequence-number ranges to UIDs in ascending order (`*` is the last message); null when a
+   * number is above the message count (the caller answers BAD).
+   */
+  resolveSequence(ranges: readonly SeqRange[]): number[] | null {
+    const n = this.list.length;
+    for (const r of ranges) if ((r.from !== '*' && r.from > n) || (r.to !== '*' && r.to > n)) return null;
+    const out: number[] = [];
+    for (const [lo, hi] of resolveRanges(ranges, n)) for (let s = lo; s <= Math.min(hi, n); s++) out.push(this.list[s - 1]);
+    return out;
+  }
+
+  /** UID ranges to the UIDs of the view they cover, ascending (`*` is the highest UID); others are left out. */
+  resolveUids(ranges: readonly SeqRange[]): number[] {
+    const pairs = resolveRanges(ranges, this.list.length > 0 ? this.list[this.list.length - 1] : 0);
+    const out: number[] = [];
+    let p = 0;
+    for (const uid of this.list) {
+      while (p < pairs.length && pairs[p][1] < uid) p++;
+      if (p >= pairs.length) break;
+      if (uid >= pairs[p][0]) out.push(uid);
+    }
+    return out;
   }
 
   /** Sequence number of a UID, 0 if not in the view. */

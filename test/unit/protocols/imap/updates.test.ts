@@ -105,3 +105,23 @@ test('flags already reported by the command, or skipped by it, are not repeated'
     ]);
   });
 });
+
+test('sequence sets resolve against the client view: * is the last message, numbers beyond it are invalid', () => {
+  const view = new ClientView([3, 7, 9, 20]);
+  assert.deepEqual(view.resolveSequence([{ from: 1, to: '*' }]), [3, 7, 9, 20]);
+  assert.deepEqual(view.resolveSequence([{ from: 4, to: 2 }]), [7, 9, 20]);
+  assert.deepEqual(view.resolveSequence([{ from: '*', to: '*' }, { from: 1, to: 1 }]), [3, 20]);
+  assert.equal(view.resolveSequence([{ from: 5, to: 5 }]), null);
+  assert.equal(view.resolveSequence([{ from: 1, to: 5 }]), null);
+  assert.equal(new ClientView([]).resolveSequence([{ from: 1, to: '*' }]), null, 'an empty mailbox has no message 1');
+  assert.deepEqual(new ClientView([]).resolveSequence([{ from: '*', to: '*' }]), []);
+});
+
+test('UID sets keep only UIDs of the view; * is the highest UID, even beyond a larger number', () => {
+  const view = new ClientView([3, 7, 9, 20]);
+  assert.deepEqual(view.resolveUids([{ from: 1, to: '*' }]), [3, 7, 9, 20]);
+  assert.deepEqual(view.resolveUids([{ from: 8, to: 10 }, { from: 4, to: 4 }]), [9]);
+  assert.deepEqual(view.resolveUids([{ from: 25, to: '*' }]), [20], 'RFC 3501: 25:* covers the highest UID');
+  assert.deepEqual(view.resolveUids([{ from: 1, to: 4294967295 }]), [3, 7, 9, 20]);
+  assert.deepEqual(view.resolveUids([{ from: 21, to: 30 }]), []);
+});
