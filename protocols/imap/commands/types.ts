@@ -93,9 +93,10 @@ export interface ImapSession {
   /**
    * Sequence numbers belong to the CLIENT's view, not to the storage snapshot: a message another
    * session expunged stays in the client's view (with its number) until the session may send its
-   * `* n EXPUNGE` (never during FETCH, STORE, SEARCH). Such a UID is no longer in `mailbox`:
-   * `mailbox.byUid(uid)` is undefined and `openContent` throws MailError NotFound/Expunged; answer
-   * it as RFC 2180 §4.1 allows (skip it and end with `NO [EXPUNGEISSUED]`, or `OK`).
+   * `* n EXPUNGE` (never during FETCH, STORE, SEARCH). Until the session syncs, the snapshot still
+   * answers for it from its metadata (UID, flags, size) but its content may be gone; after a sync
+   * `mailbox.byUid(uid)` is undefined. `openContent` then throws MailError NotFound/Expunged:
+   * answer as RFC 2180 §4.1 allows (skip it and end with `NO [EXPUNGEISSUED]`, or `OK`).
    *
    * Resolves a sequence set against the client's view to the UIDs it names, in ascending order.
    * Sequence numbers: `*` is the last message; a number above the message count throws
