@@ -206,3 +206,12 @@ test('pipelined commands are answered in order', async () => {
   }
   assert.deepEqual(tags, ['p1', 'p2', 'p3', 'p4', 'p5']);
 });
+
+test('APPEND before login is BAD: no continuation for a synchronizing literal, a non-synchronizing one is dropped', async () => {
+  const { c } = await ImapTestClient.open(d);
+  c.write('a1 APPEND INBOX {5}\r\n');
+  assert.match((await c.line()) ?? '', /^a1 BAD .*Log in first/);
+  assert.match((await c.cmd('APPEND INBOX {5+}\r\nhello')).tagged, /^t1 BAD /);
+  assert.match((await c.cmd('NOOP')).tagged, /^t2 OK /, 'the literal bytes were not taken for a command');
+  await c.logout();
+});
