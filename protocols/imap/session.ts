@@ -250,11 +250,6 @@ export class ImapServerSession implements ImapSession {
     this.parser.rejectLiteral();
   }
 
-  /** True while the session waits for the client (a shutdown may say BYE at once). */
-  get idleForInput(): boolean {
-    return this.waitingForInput;
-  }
-
   private receive(chunk: Buffer): void {
     this.parser.feed(chunk);
     this.conn.pause();
