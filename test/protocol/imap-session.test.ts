@@ -215,3 +215,22 @@ test('APPEND before login is BAD: no continuation for a synchronizing literal, a
   assert.match((await c.cmd('NOOP')).tagged, /^t2 OK /, 'the literal bytes were not taken for a command');
   await c.logout();
 });
+
+test('random garbage ends in BAD replies and a BYE, never a crash; the daemon keeps serving', async () => {
+  let seed = 7;
+  const rnd = (): number => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+  for (let round = 0; round < 5; round++) {
+    const { c } = await ImapTestClient.open(d);
+    const bytes = Buffer.alloc(4000);
+    for (let i = 0; i < bytes.length; i++) bytes[i] = rnd() < 0.05 ? 0x0a : Math.floor(rnd() * 256);
+    c.write(bytes);
+    c.write('\r\n'.repeat(20) + 'x1 BOGUS\r\n'.repeat(10));
+    const lines: string[] = [];
+    for (let l = await c.line(); l !== null; l = await c.line()) lines.push(l);
+    assert.ok(lines.length > 0 && /^\* BYE /.test(lines[lines.length - 1]), lines.slice(-3).join(' | '));
+    assert.ok(lines.every((l) => /^(\* (BAD|BYE|OK)|\S+ (BAD|NO|OK)|\+ )/.test(l)), lines.join('\n'));
+  }
+  const { c } = await ImapTestClient.open(d);
+  assert.match((await c.cmd('LOGIN alice secret')).tagged, /OK/);
+  await c.logout();
+});
