@@ -2,7 +2,9 @@
 
 export { encodeBodyStructure, encodeEnvelope } from './body-structure.js';
 export { Base64Decoder, QuotedPrintableDecoder, decoderFor } from './decode.js';
-export { binarySection, binarySize, bodySection, FetchMessage, UnknownCteError } from './section.js';
-export type { BinaryCache, SectionContent } from './section.js';
+export { bodySection, bytesContent, FetchMessage, sectionSpan, UnknownCteError } from './section.js';
+export type { SectionContent } from './section.js';
+export { binarySection, binarySize, planBinary } from './binary.js';
+export type { BinaryCache } from './binary.js';
 export { messageFlags, needsContent, sectionName, setsSeen, writeFetchResponse } from './producer.js';
 export type { FetchResponseOptions, FetchWriter } from './producer.js';

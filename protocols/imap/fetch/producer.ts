@@ -12,8 +12,10 @@ import type { MessageInfo } from '../../../storage/types.js';
 import { flagNames } from '../updates.js';
 import type { FetchItem, Section } from '../parser/types.js';
 import { encodeBodyStructure, encodeEnvelope } from './body-structure.js';
-import { binarySection, binarySize, bodySection, FetchMessage } from './section.js';
-import type { BinaryCache, SectionContent } from './section.js';
+import { bodySection, FetchMessage } from './section.js';
+import type { SectionContent } from './section.js';
+import { binarySection, binarySize } from './binary.js';
+import type { BinaryCache } from './binary.js';
 
 /** What the producer needs of the connection (the session's write API fits). */
 export interface FetchWriter {

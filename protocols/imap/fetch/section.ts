@@ -1,15 +1,13 @@
-// Resolving BODY[section]<partial>, RFC822.*, BINARY[part] and BINARY.SIZE[part] (RFC 3501
-// §6.4.5, RFC 3516) to the bytes to send: a size known before the first byte (literals announce
-// their length) and a way to stream them. Sizes come from the parsed structure's CRLF offsets,
-// so only BINARY (whose decoded size is unknown) reads a part twice: once to count, once to send.
-// A part that does not exist gives empty content, as Dovecot answers (`BODY[9] {0}`).
+// Resolving BODY[section]<partial> and RFC822.* (RFC 3501 §6.4.5) to the bytes to send: a size
+// known before the first byte (literals announce their length) and a way to stream them. Sizes
+// come from the parsed structure's CRLF offsets (BINARY, whose decoded size is not known, is in
+// binary.ts). A part that does not exist gives empty content, as Dovecot answers (`BODY[9] {0}`).
 
-import { PassThrough, Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { findPart } from '../../../storage/content.js';
 import type { MimeNode } from '../../../storage/message/types.js';
 import type { Mailbox, MessageInfo, ParsedMessage } from '../../../storage/types.js';
 import type { Partial, Section } from '../parser/types.js';
-import { decoderFor } from './decode.js';
 
 /** Bytes ready to be sent as one literal. */
 export interface SectionContent {
@@ -43,7 +41,8 @@ export class FetchMessage {
   }
 }
 
-function bytesContent(data: Buffer, binary = false): SectionContent {
+/** Content already in memory (small: filtered headers, empty sections). */
+export function bytesContent(data: Buffer, binary = false): SectionContent {
   return { size: data.length, binary, open: async () => Readable.from([data], { objectMode: false }) };
 }
 
@@ -143,87 +142,4 @@ export async function bodySection(msg: FetchMessage, section: Section, partial?:
   const size = Math.max(0, end - start);
   if (size === 0) return bytesContent(Buffer.alloc(0));
   return { size, binary: false, open: () => msg.box.openContent(msg.info.uid, { what: 'full', range: { start, length: size } }) };
-}
-
-/** Skips `offset` bytes and passes at most `length` more. */
-async function* window(source: AsyncIterable<Buffer>, offset: number, length: number): AsyncGenerator<Buffer> {
-  let pos = 0;
-  const end = offset + length;
-  for await (const chunk of source) {
-    const from = Math.max(offset - pos, 0);
-    const to = Math.min(end - pos, chunk.length);
-    if (to > from) yield chunk.subarray(from, to);
-    pos += chunk.length;
-    if (pos >= end) break;
-  }
-}
-
-/** The decoded bytes of a part as a stream (BINARY), or null when the part does not exist. */
-interface DecodedPart {
-  open: () => Promise<AsyncIterable<Buffer>>;
-  decoded: boolean;
-}
-
-async function decodedPart(msg: FetchMessage, part: number[]): Promise<DecodedPart | null> {
-  if (part.length === 0) return { decoded: false, open: async () => (await msg.box.openContent(msg.info.uid, { what: 'full' })) as AsyncIterable<Buffer> };
-  const parsed = await msg.structure();
-  const node = findPart(parsed, part);
-  if (!node) return null;
-  const leaf = node.children.length === 0 && !node.message;
-  const encoding = node.contentTransferEncoding;
-  if (leaf && decoderFor(encoding) === undefined) throw new UnknownCteError(encoding);
-  const open = async (): Promise<AsyncIterable<Buffer>> => {
-    const raw = await msg.box.openContent(msg.info.uid, { part, what: 'full' });
-    const decoder = leaf ? decoderFor(encoding) : null;
-    if (!decoder) return raw as AsyncIterable<Buffer>;
-    const out = new PassThrough();
-    raw.on('error', (err) => decoder.destroy(err));
-    raw.pipe(decoder).pipe(out);
-    decoder.on('error', (err) => out.destroy(err));
-    return out as AsyncIterable<Buffer>;
-  };
-  return { open, decoded: leaf && decoderFor(encoding) !== null };
-}
-
-/** Counts the decoded size of a part and whether it must go as literal8, reading it once. */
-async function measure(open: () => Promise<AsyncIterable<Buffer>>, decoded: boolean): Promise<{ size: number; nul: boolean }> {
-  let size = 0;
-  let nul = false;
-  for await (const chunk of await open()) {
-    size += chunk.length;
-    // NUL needs literal8 (RFC 3516 §4.2); like Dovecot, decoded 8-bit content is sent as literal8 too
-    if (!nul) for (const c of chunk) if (c === 0 || (decoded && c >= 0x80)) nul = true;
-  }
-  return { size, nul };
-}
-
-/** Per message, the decoded sizes already measured (BINARY.SIZE and BINARY of one part share them). */
-export type BinaryCache = Map<string, { size: number; nul: boolean }>;
-
-async function measured(msg: FetchMessage, part: number[], cache: BinaryCache, decoded: DecodedPart): Promise<{ size: number; nul: boolean }> {
-  const key = part.join('.');
-  let m = cache.get(key);
-  if (!m) {
-    m = part.length === 0 ? { size: msg.info.size, nul: false } : await measure(decoded.open, decoded.decoded);
-    cache.set(key, m);
-  }
-  return m;
-}
-
-/** BINARY.SIZE[part]: the decoded size. */
-export async function binarySize(msg: FetchMessage, part: number[], cache: BinaryCache): Promise<number> {
-  const decoded = await decodedPart(msg, part);
-  if (!decoded) return 0;
-  return (await measured(msg, part, cache, decoded)).size;
-}
-
-/** BINARY[part]<partial>: the decoded content. */
-export async function binarySection(msg: FetchMessage, part: number[], partial: Partial | undefined, cache: BinaryCache): Promise<SectionContent> {
-  const decoded = await decodedPart(msg, part);
-  if (!decoded) return bytesContent(Buffer.alloc(0));
-  const m = await measured(msg, part, cache, decoded);
-  const offset = Math.min(partial?.offset ?? 0, m.size);
-  const size = Math.min(partial ? partial.length : m.size, m.size - offset);
-  if (size === 0) return bytesContent(Buffer.alloc(0));
-  return { size, binary: m.nul, open: async () => window(await decoded.open(), offset, size) };
 }

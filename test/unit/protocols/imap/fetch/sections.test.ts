@@ -58,7 +58,7 @@ after(async () => {
 
 /** Every section of a message: HEADER/TEXT of each message level, MIME and body of each part. */
 function sectionItems(root: MimeNode, binary: boolean): string[] {
-  const out: string[] = ['BODY.PEEK[]', 'BODY.PEEK[HEADER]', 'BODY.PEEK[TEXT]', 'RFC822.HEADER', 'BODY.PEEK[HEADER.FIELDS (FROM SUBJECT X-NONE)]', 'BODY.PEEK[HEADER.FIELDS.NOT (FROM CONTENT-TYPE)]', 'BODY.PEEK[]<3.40>', 'BODY.PEEK[TEXT]<0.7>', 'BODY.PEEK[HEADER]<10000.5>', 'BODY.PEEK[9]', 'BODY.PEEK[1.9.9]'];
+  const out: string[] = ['BODY.PEEK[]', 'BODY.PEEK[HEADER]', 'BODY.PEEK[TEXT]', 'RFC822.HEADER', 'BODY.PEEK[HEADER.FIELDS (FROM SUBJECT X-NONE)]', 'BODY.PEEK[HEADER.FIELDS.NOT (FROM CONTENT-TYPE)]', 'BODY.PEEK[]<3.40>', 'BODY.PEEK[TEXT]<0.7>', 'BODY.PEEK[HEADER]<10000.5>', 'BODY.PEEK[9]', 'BODY.PEEK[1.9.9]', 'BINARY.PEEK[]', 'BINARY.SIZE[]', 'BINARY.PEEK[]<7.30>'];
   const prefix = (p: number[]): string => (p.length > 0 ? `${p.join('.')}.` : '');
   const message = (m: MimeNode): void => {
     if (m.partPath.length > 0) out.push(`BODY.PEEK[${prefix(m.partPath)}HEADER]`, `BODY.PEEK[${prefix(m.partPath)}TEXT]`, `BODY.PEEK[${prefix(m.partPath)}HEADER.FIELDS (SUBJECT)]`);
@@ -67,7 +67,7 @@ function sectionItems(root: MimeNode, binary: boolean): string[] {
   };
   const part = (n: MimeNode): void => {
     const sec = n.partPath.join('.');
-    out.push(`BODY.PEEK[${sec}.MIME]`, `BODY.PEEK[${sec}]`, `BODY.PEEK[${sec}]<1.5>`);
+    out.push(`BODY.PEEK[${sec}.MIME]`, `BODY.PEEK[${sec}]`, `BODY.PEEK[${sec}]<1.5>`, `BINARY.PEEK[${sec}]`, `BINARY.SIZE[${sec}]`);
     if (n.message) message(n.message.root);
     else if (n.children.length > 0) n.children.forEach(part);
     else out.push(`BINARY.PEEK[${sec}]`, `BINARY.SIZE[${sec}]`, `BINARY.PEEK[${sec}]<2.3>`);
