@@ -1,18 +1,5 @@
-// Helpers for FETCH/SEARCH transcripts: whole responses with their literals, and registration of
-// the FETCH and SEARCH modules when the command table does not list them yet.
-import type { CommandName } from '../../protocols/imap/parser/index.js';
-import { COMMANDS } from '../../protocols/imap/commands/index.js';
-import { fetchCommand } from '../../protocols/imap/commands/fetch.js';
-import { searchCommand } from '../../protocols/imap/commands/search.js';
-import type { ImapCommandSpec } from '../../protocols/imap/commands/types.js';
+// Helpers for FETCH/SEARCH transcripts: whole responses with their literals.
 import type { ImapTestClient } from './imap-helpers.js';
-
-/** Makes sure the daemon's command table has FETCH and SEARCH (a no-op once index.ts lists them). */
-export function ensureFetchSearchRegistered(): void {
-  const table = COMMANDS as Map<CommandName, ImapCommandSpec<CommandName>>;
-  if (!table.has('FETCH')) table.set('FETCH', fetchCommand as unknown as ImapCommandSpec<CommandName>);
-  if (!table.has('SEARCH')) table.set('SEARCH', searchCommand as unknown as ImapCommandSpec<CommandName>);
-}
 
 /** One command's answer with every untagged response whole (literals included, CRLF between lines kept). */
 export interface RawAnswer {

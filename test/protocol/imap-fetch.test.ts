@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { startTestDaemon, type TestDaemon } from '../helpers/daemon.js';
 import { deliverToMaildir } from '../helpers/maildir.js';
 import { ImapTestClient } from './imap-helpers.js';
-import { ensureFetchSearchRegistered, rawCmd } from './imap-fetch-helpers.js';
+import { rawCmd } from './imap-fetch-helpers.js';
 import { dovecotItems } from '../unit/protocols/imap/fetch/dovecot.js';
 import { parseSexp } from '../unit/storage/message/imap-sexp.js';
 
@@ -22,7 +22,6 @@ let d: TestDaemon;
 let messages: Buffer[];
 
 before(async () => {
-  ensureFetchSearchRegistered();
   d = await startTestDaemon(['f1', 'f2', 'f3', 'f4', 'f5'].map((name) => ({ name, password: 'pw' })));
   messages = await Promise.all(NAMES.map((n) => readFile(path.join(FIXTURES, n))));
   for (const user of ['f1', 'f2', 'f3']) for (const m of messages) await deliverToMaildir(path.join(d.home(user), 'Maildir'), m);

@@ -9,7 +9,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { startTestDaemon, type TestDaemon } from '../helpers/daemon.js';
 import { ImapTestClient } from './imap-helpers.js';
-import { ensureFetchSearchRegistered, rawCmd } from './imap-fetch-helpers.js';
+import { rawCmd } from './imap-fetch-helpers.js';
 
 const DIR = '/work/shared/conformance/imaptest/tests';
 const SCRIPTS = ['search-addresses', 'search-body', 'search-date', 'search-header'];
@@ -17,7 +17,6 @@ const SCRIPTS = ['search-addresses', 'search-body', 'search-date', 'search-heade
 let d: TestDaemon;
 
 before(async () => {
-  ensureFetchSearchRegistered();
   d = await startTestDaemon(SCRIPTS.map((name) => ({ name, password: 'pw' })));
 });
 

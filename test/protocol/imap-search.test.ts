@@ -7,7 +7,7 @@ import path from 'node:path';
 import { ImapFlow } from 'imapflow';
 import { startTestDaemon, type TestDaemon } from '../helpers/daemon.js';
 import { ImapTestClient } from './imap-helpers.js';
-import { ensureFetchSearchRegistered, rawCmd } from './imap-fetch-helpers.js';
+import { rawCmd } from './imap-fetch-helpers.js';
 import { deliverToMaildir } from '../helpers/maildir.js';
 
 let d: TestDaemon;
@@ -22,7 +22,6 @@ const MESSAGES: [string, string, string][] = [
 ];
 
 before(async () => {
-  ensureFetchSearchRegistered();
   d = await startTestDaemon(['s1', 'flow'].map((name) => ({ name, password: 'pw' })));
   c = await ImapTestClient.login(d, 's1', 'pw');
   for (const [date, flags, msg] of MESSAGES) {
