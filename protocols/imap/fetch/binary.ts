@@ -147,6 +147,14 @@ async function* window(source: AsyncIterable<Buffer>, offset: number, length: nu
 /** Per message, what was measured per part (BINARY.SIZE and BINARY of one part share it). */
 export type BinaryCache = Map<string, { size: number; literal8: boolean }>;
 
+function needsLiteral8(chunk: Buffer): boolean {
+  for (let i = 0; i < chunk.length; i++) {
+    const c = chunk[i];
+    if (c === 0 || c >= 0x80) return true;
+  }
+  return false;
+}
+
 /** Size and literal8 need of the planned content: the sum of raw ranges plus one decoding pass. */
 async function measure(msg: FetchMessage, segments: readonly Segment[]): Promise<{ size: number; literal8: boolean }> {
   const decoding = segments.some((s) => s.kind === 'decode');
@@ -159,7 +167,7 @@ async function measure(msg: FetchMessage, segments: readonly Segment[]): Promise
   for await (const chunk of segmentStream(msg, segments)) {
     size += chunk.length;
     // NUL needs literal8 (RFC 3516 §4.2); like Dovecot, decoded 8-bit content goes as literal8 too
-    if (!literal8) for (const c of chunk) if (c === 0 || c >= 0x80) literal8 = true;
+    if (!literal8) literal8 = needsLiteral8(chunk);
   }
   return { size, literal8 };
 }

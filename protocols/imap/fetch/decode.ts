@@ -12,12 +12,15 @@ for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+
 
 /** Decodes base64, ignoring line breaks and other characters outside the alphabet; stops at padding. */
 export class Base64Decoder extends Transform {
-  private pending = '';
+  /** Alphabet characters not yet decoded (fewer than 4). */
+  private pending = Buffer.alloc(0);
   private ended = false;
 
   override _transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback): void {
     if (this.ended) return done();
-    let clean = '';
+    const clean = Buffer.allocUnsafe(this.pending.length + chunk.length);
+    this.pending.copy(clean);
+    let n = this.pending.length;
     for (let i = 0; i < chunk.length; i++) {
       const c = chunk[i];
       if (c === 0x3d) {
@@ -25,18 +28,17 @@ export class Base64Decoder extends Transform {
         this.ended = true;
         break;
       }
-      if (B64[c]) clean += String.fromCharCode(c);
+      if (B64[c]) clean[n++] = c;
     }
-    const all = this.pending + clean;
-    const whole = this.ended ? all.length : all.length - (all.length % 4);
-    this.pending = all.slice(whole);
-    if (whole > 0) this.push(Buffer.from(all.slice(0, whole), 'base64'));
+    const whole = this.ended ? n : n - (n % 4);
+    this.pending = Buffer.from(clean.subarray(whole, n));
+    if (whole > 0) this.push(Buffer.from(clean.toString('latin1', 0, whole), 'base64'));
     done();
   }
 
   override _flush(done: TransformCallback): void {
-    if (this.pending.length > 1) this.push(Buffer.from(this.pending, 'base64'));
-    this.pending = '';
+    if (this.pending.length > 1) this.push(Buffer.from(this.pending.toString('latin1'), 'base64'));
+    this.pending = Buffer.alloc(0);
     done();
   }
 }
