@@ -6,5 +6,5 @@ export { bodySection, bytesContent, FetchMessage, sectionSpan, UnknownCteError }
 export type { SectionContent } from './section.js';
 export { binarySection, binarySize, planBinary } from './binary.js';
 export type { BinaryCache } from './binary.js';
-export { messageFlags, needsContent, sectionName, setsSeen, writeFetchResponse } from './producer.js';
+export { messageFlags, sectionName, setsSeen, writeFetchResponse } from './producer.js';
 export type { FetchResponseOptions, FetchWriter } from './producer.js';

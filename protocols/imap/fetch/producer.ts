@@ -55,11 +55,6 @@ export function setsSeen(item: FetchItem): boolean {
   return ((item.type === 'BODY[]' || item.type === 'BINARY[]') && !item.peek) || item.type === 'RFC822' || item.type === 'RFC822.TEXT';
 }
 
-/** True when an item needs the parsed structure or the message content. */
-export function needsContent(item: FetchItem): boolean {
-  return !['FLAGS', 'UID', 'RFC822.SIZE', 'INTERNALDATE'].includes(item.type);
-}
-
 type Piece = Buffer | { literal: SectionContent };
 
 async function itemPieces(item: FetchItem, msg: FetchMessage, options: FetchResponseOptions, cache: BinaryCache): Promise<Piece[]> {

@@ -12,7 +12,7 @@ import type { Partial, Section } from '../parser/types.js';
 /** Bytes ready to be sent as one literal. */
 export interface SectionContent {
   size: number;
-  /** Send as literal8 `~{n}` (BINARY content holding NUL). */
+  /** Send as literal8 `~{n}` (decoded BINARY content with NUL or 8-bit bytes). */
   binary: boolean;
   /** Opens the bytes; called once, when the literal is written. */
   open(): Promise<Readable | AsyncIterable<Buffer>>;
