@@ -23,8 +23,8 @@ import type { CalendarDate, DateComparison, SearchQuery } from './query.js';
 export interface SearchOptions {
   /** Body bytes examined per message for BODY/TEXT (config limits). */
   maxTextBytes: number;
-  /** Zone of internal-date comparisons, minutes east of UTC (the server's zone). */
-  zoneOffsetMinutes: number;
+  /** Zone of internal-date comparisons, minutes east of UTC: fixed, or per instant (the server's zone with its DST). */
+  zoneOffsetMinutes: number | ((ms: number) => number);
   /** Clock for age keys, ms since the epoch. */
   now: () => number;
   parseLimits?: MimeParseLimits;
@@ -200,8 +200,10 @@ async function matches(q: SearchQuery, m: MessageContext, options: SearchOptions
       const want = q.keyword.toLowerCase();
       return info.keywords.some((k) => k.toLowerCase() === want) === q.set;
     }
-    case 'internal-date':
-      return compareDay(localDay(info.internalDate, options.zoneOffsetMinutes), q.comparison, q.date);
+    case 'internal-date': {
+      const zone = typeof options.zoneOffsetMinutes === 'number' ? options.zoneOffsetMinutes : options.zoneOffsetMinutes(info.internalDate);
+      return compareDay(localDay(info.internalDate, zone), q.comparison, q.date);
+    }
     case 'sent-date': {
       const raw = (await m.structure()).envelope.date;
       const parsed = raw === null ? null : parseRfc5322DateWithZone(raw);

@@ -39,7 +39,6 @@ export const fetchCommand: ImapCommandSpec<'FETCH'> = {
       }
     }
 
-    const zone = localZoneOffset(session.deps.now?.() ?? Date.now());
     const withFlags = items.some((i) => i.type === 'FLAGS');
     let missing = 0;
     let failure: TaggedResult | null = null;
@@ -55,7 +54,7 @@ export const fetchCommand: ImapCommandSpec<'FETCH'> = {
         await writeFetchResponse(session, new FetchMessage(mailbox, info), seq, items, {
           stringOptions: session.stringOptions,
           flagsChanged: marked.has(uid),
-          zoneOffsetMinutes: zone,
+          zoneOffsetMinutes: localZoneOffset,
         });
       } catch (err) {
         if (err instanceof UnknownCteError) {

@@ -25,9 +25,9 @@ export function searchSetResolver(session: ImapSession): (set: SequenceSet, uid:
   };
 }
 
-/** The server's zone offset (minutes east of UTC) at `now`, for internal-date comparisons. */
-export function localZoneOffset(now: number): number {
-  return -new Date(now).getTimezoneOffset();
+/** The server's local zone offset (minutes east of UTC) at an instant, DST included. */
+export function localZoneOffset(ms: number): number {
+  return -new Date(ms).getTimezoneOffset();
 }
 
 export const searchCommand: ImapCommandSpec<'SEARCH'> = {
@@ -51,7 +51,7 @@ export const searchCommand: ImapCommandSpec<'SEARCH'> = {
     try {
       uids = await searchMailbox(mailbox, query, {
         maxTextBytes: session.deps.limits.max_message_bytes,
-        zoneOffsetMinutes: localZoneOffset(now),
+        zoneOffsetMinutes: localZoneOffset,
         now: () => now,
       });
     } catch (err) {

@@ -29,8 +29,8 @@ export interface FetchResponseOptions {
   stringOptions: StringOptions;
   /** Send FLAGS first even if not asked (the message was just marked \Seen by this fetch). */
   flagsChanged: boolean;
-  /** Zone of INTERNALDATE, minutes east of UTC. */
-  zoneOffsetMinutes: number;
+  /** Zone of INTERNALDATE, minutes east of UTC: fixed, or per instant (the server's local zone with its DST). */
+  zoneOffsetMinutes: number | ((ms: number) => number);
 }
 
 /** The FLAGS list of a message: system flags, \Recent, then keywords (as untagged updates write it). */
@@ -68,7 +68,7 @@ async function itemPieces(item: FetchItem, msg: FetchMessage, options: FetchResp
     case 'RFC822.SIZE':
       return [Buffer.from(`RFC822.SIZE ${info.size}`)];
     case 'INTERNALDATE':
-      return [Buffer.concat([Buffer.from('INTERNALDATE '), dateTime(new Date(info.internalDate), options.zoneOffsetMinutes)])];
+      return [Buffer.concat([Buffer.from('INTERNALDATE '), dateTime(new Date(info.internalDate), typeof options.zoneOffsetMinutes === 'number' ? options.zoneOffsetMinutes : options.zoneOffsetMinutes(info.internalDate))])];
     case 'ENVELOPE':
       return [Buffer.concat([Buffer.from('ENVELOPE '), encodeEnvelope((await msg.structure()).envelope, options.stringOptions)])];
     case 'BODY':

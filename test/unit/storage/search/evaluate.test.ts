@@ -190,3 +190,10 @@ test('a message is read only when a key needs its content, cheapest keys first',
   assert.deepEqual(await count(and({ kind: 'text', value: 'noon' }, { kind: 'header', field: 'x-tracking', value: 'abc' }, { kind: 'uid', uids: new Set([uids[2]]) })), { structureReads: 0, headerReads: 1, textReads: 1 });
   assert.deepEqual(await count(and({ kind: 'text', value: 'noon' }, { kind: 'header', field: 'x-tracking', value: 'abc' }, { kind: 'uid', uids: new Set([uids[0]]) })), { structureReads: 0, headerReads: 1, textReads: 0 });
 });
+
+test('the zone of internal-date keys may depend on the instant (DST)', async () => {
+  const d = { year: 2024, month: 6, day: 10 };
+  // message 2 is at 00:00 UTC on the 11th: a zone function putting it 60 minutes west makes it the 10th
+  const zone = (ms: number): number => (ms === Date.UTC(2024, 5, 11, 0, 0, 0) ? -60 : 0);
+  assert.deepEqual(await search({ kind: 'internal-date', comparison: 'on', date: d }, { zoneOffsetMinutes: zone }), [1, 2]);
+});
